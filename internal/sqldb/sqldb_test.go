@@ -1,0 +1,105 @@
+package sqldb_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"danvan/internal/dbtest"
+	"danvan/internal/sqldb"
+)
+
+func TestRebind(t *testing.T) {
+	got := sqldb.Rebind(sqldb.Postgres, `SELECT '?' , "a?" FROM t WHERE a = ? AND b IN (?, ?)`)
+	want := `SELECT '?' , "a?" FROM t WHERE a = $1 AND b IN ($2, $3)`
+	if got != want {
+		t.Fatalf("got %s", got)
+	}
+	if sqldb.Rebind(sqldb.SQLite, "a = ?") != "a = ?" {
+		t.Fatal("sqlite must keep ?")
+	}
+}
+
+func TestPathEnd(t *testing.T) {
+	if sqldb.PathEnd("/1/5/") != "/1/50" {
+		t.Fatal(sqldb.PathEnd("/1/5/"))
+	}
+}
+
+func TestMigrateTwiceAndTx(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		// A failing transaction leaves nothing behind.
+		boom := errors.New("boom")
+		err := db.Tx(ctx, func(tx *sqldb.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO app_settings (key, value) VALUES (?, ?)`, "k", "v"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("got %v", err)
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM app_settings`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("rolled back rows visible: n=%d err=%v", n, err)
+		}
+	})
+}
+
+// A form submitted twice (even concurrently) makes one change.
+func TestFormNonceDoubleSubmit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		var wg sync.WaitGroup
+		errs := make([]error, 4)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ctx := sqldb.WithFormNonce(context.Background(), "nonce-1")
+				errs[i] = db.Tx(ctx, func(tx *sqldb.Tx) error {
+					_, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, run_at) VALUES (?, ?)`, "x", "2026-01-01T00:00:00Z")
+					return err
+				})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, sqldb.ErrDuplicateSubmit):
+			default:
+				t.Errorf("unexpected: %v", err)
+			}
+		}
+		var n int
+		if err := db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM jobs`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || n != 1 {
+			t.Fatalf("ok=%d rows=%d, want 1 and 1", ok, n)
+		}
+	})
+}
+
+func TestAuditLogAppendOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		_, err := db.ExecContext(ctx, `INSERT INTO audit_log (at, actor_name, entity, action) VALUES ('2026-01-01T00:00:00Z', 'x', 'e', 'a')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE audit_log SET actor_name = 'y'`); err == nil {
+			t.Fatal("update of audit_log succeeded")
+		}
+		if _, err := db.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+			t.Fatal("delete from audit_log succeeded")
+		}
+	})
+}
