@@ -57,7 +57,8 @@ func (a Adjustment) Validate() error {
 
 // Calendar answers "is this a working day?" for the civil service: Monday to
 // Friday, minus the public holidays and their compensatory days, with the
-// administrator's adjustments applied on top. It is safe for concurrent use.
+// administrator's adjustments applied on top. It is safe for concurrent use;
+// the zero Calendar applies the rules without adjustments.
 // Each year is computed on first use and cached, so queries cost a map look-up
 // and an index.
 type Calendar struct {
@@ -99,6 +100,9 @@ func (c *Calendar) year(y int) *yearDays {
 	}
 	yd = c.compute(y)
 	c.mu.Lock()
+	if c.years == nil { // the zero Calendar: rules only, no adjustments
+		c.years = map[int]*yearDays{}
+	}
 	if prev := c.years[y]; prev != nil {
 		yd = prev // another goroutine was first; keep one copy
 	} else {

@@ -100,6 +100,15 @@ func month11(y int) (k, day int) {
 //     month 11 that contains no major solar term (trung khí, Sun longitude a
 //     multiple of 30°) is the leap month and takes the number of the month
 //     before it.
+//
+// Sensitivity, checked when this was written: over 1900–2100 only one leap
+// month moves if the Sun's longitude is off by up to ±0.02° (about half an
+// hour): 1938, where the autumn equinox falls about a minute before midnight
+// UTC+7 on 23 September, giving leap month 8 here (China, UTC+8, has leap
+// month 7). New moons within a minute of midnight, whose day depends on
+// seconds of error in ΔT and the lunar theory: 1944-06-20, 1967-07-07,
+// 2054-05-08, 2077-11-15, 2085-10-18 (the dates given are the computed first
+// days). Published Vietnamese calendars may differ from this code there.
 func buildLunarTable() *lunarTable {
 	t := &lunarTable{firstYear: tableFirstYear}
 	kPrev, _ := month11(tableFirstYear - 1)

@@ -162,6 +162,7 @@ func TestLunarWholeRange(t *testing.T) {
 	prev := ToLunar(MinLunarDate)
 	monthLen := 0
 	monthsInYear, leaps := 0, 0
+	yearsChecked, leapYears := 0, 0
 	for d := MinLunarDate; !d.After(MaxLunarDate); d = d.AddDays(1) {
 		l := ToLunar(d)
 		back, err := FromLunar(l)
@@ -201,6 +202,8 @@ func TestLunarWholeRange(t *testing.T) {
 				if got := LeapMonth(prev.Year); (got != 0) != (leaps == 1) {
 					t.Fatalf("LeapMonth(%d) = %d but %d leap months seen", prev.Year, got, leaps)
 				}
+				yearsChecked++
+				leapYears += leaps
 			}
 			monthsInYear, leaps = -1, 0
 		default:
@@ -211,6 +214,14 @@ func TestLunarWholeRange(t *testing.T) {
 		monthsInYear++
 		monthLen = 1
 		prev = l
+	}
+	// Lunar years 1900..2099 end inside the range; 7 leap years every 19
+	// (the Metonic cycle) gives about 74 of them.
+	if yearsChecked != 200 || leapYears < 70 || leapYears > 78 {
+		t.Errorf("checked %d lunar years with %d leap years", yearsChecked, leapYears)
+	}
+	if last := ToLunar(MaxLunarDate); last != prev {
+		t.Errorf("walk ended at %s, want %s", prev, last)
 	}
 }
 
