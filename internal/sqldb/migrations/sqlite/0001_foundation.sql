@@ -25,6 +25,7 @@ CREATE UNIQUE INDEX units_code ON units(code) WHERE code <> '';
 CREATE TABLE people (
     id           INTEGER PRIMARY KEY,
     full_name    TEXT NOT NULL,
+    name_key     BLOB NOT NULL,                -- org.NameKey: Vietnamese order, given name first
     name_fold    TEXT NOT NULL,
     gender       TEXT NOT NULL DEFAULT '',  -- 'nam' | 'nu' | ''
     birth_year   INTEGER NOT NULL DEFAULT 0,
@@ -36,7 +37,8 @@ CREATE TABLE people (
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );
-CREATE INDEX people_unit_path ON people(unit_path, name_fold);
+CREATE INDEX people_unit_path ON people(unit_path, name_key);
+CREATE INDEX people_name_key ON people(name_key);
 CREATE INDEX people_name_fold ON people(name_fold);
 
 CREATE TABLE positions (

@@ -1,0 +1,221 @@
+// Package app wires danvan together: configuration, database, services, background
+// workers and the HTTP server. cmd/danvan calls Main; end-to-end tests call Start to run
+// the real server on 127.0.0.1:0.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"danvan/internal/attach"
+	"danvan/internal/auth"
+	"danvan/internal/calendar"
+	"danvan/internal/config"
+	"danvan/internal/demo"
+	"danvan/internal/draft"
+	"danvan/internal/emulation"
+	"danvan/internal/notify"
+	"danvan/internal/org"
+	"danvan/internal/petition"
+	"danvan/internal/plan"
+	"danvan/internal/sqldb"
+	"danvan/internal/web"
+	"danvan/internal/work"
+)
+
+// App is a running danvan: its database, services and HTTP handler.
+type App struct {
+	Config config.Config
+	DB     *sqldb.DB
+	Logger *slog.Logger
+	Org    *org.Service
+	Auth   *auth.Service
+	Files  *attach.Store
+	Notify *notify.Service
+	Cal    *calendar.Calendar
+	Web    *web.Server
+
+	// Domains.
+	Petitions *petition.Service
+
+	Plans *plan.Service
+
+	Drafts *draft.Service
+
+	Models *emulation.Service
+
+	workers sync.WaitGroup
+	stop    context.CancelFunc
+}
+
+// Open connects to the database, migrates it and builds the services (no listening yet).
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Logger: logger}
+	a.Org = org.NewService(db)
+	a.Auth = auth.NewService(db)
+	a.Files = &attach.Store{DB: db, Dir: filepath.Join(cfg.DataDir, "files"), MaxSize: attach.DefaultMaxSize}
+	a.Notify = notify.NewService(db)
+	// The calendar's administrator adjustments live in the database; the petitions domain
+	// loads them (see petition's calendar store) and replaces a.Cal when it starts.
+	a.Cal = calendar.New(nil)
+	var sources []work.Source
+
+	// Domains: each builds its service here, one block per domain.
+	a.Petitions = petition.NewService(db)
+
+	a.Plans = plan.NewService(db)
+
+	a.Drafts = draft.NewService(db)
+
+	a.Models = emulation.NewService(db)
+
+	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate},
+		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal,
+			Petitions: a.Petitions, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close stops the workers and closes the database.
+func (a *App) Close() error {
+	if a.stop != nil {
+		a.stop()
+	}
+	a.workers.Wait()
+	return a.DB.Close()
+}
+
+// Prepare loads the demo when asked and prints the one-time set-up link on an empty database.
+func (a *App) Prepare(ctx context.Context, out io.Writer) error {
+	if a.Config.Demo {
+		pw := a.Config.DemoPassword
+		generated := pw == ""
+		if generated {
+			pw = auth.RandomToken(12)
+		}
+		res, err := demo.Load(ctx, a.DB, pw, demoLoaders()...)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if generated && res.Created {
+			fmt.Fprintf(out, "Dữ liệu mẫu đã nạp. Mật khẩu các tài khoản mẫu (admin, canbo, bithu1, thutruong1, congdoan1, dangvien1): %s\n", pw)
+		} else if res.Created {
+			fmt.Fprintln(out, "Dữ liệu mẫu đã nạp với mật khẩu --demo-password.")
+		} else {
+			fmt.Fprintln(out, "Dữ liệu mẫu đã có sẵn; không nạp lại.")
+		}
+	}
+	n, err := a.Auth.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		tok, err := a.Auth.CreateSetupToken(ctx)
+		if err != nil {
+			return err
+		}
+		base := a.Config.BaseURL
+		if base == "" {
+			base = "http://" + a.Config.Addr
+		}
+		fmt.Fprintf(out, "Chưa có tài khoản nào. Mở đường dẫn sau (dùng một lần) để tạo tài khoản quản trị đầu tiên:\n  %s/setup?token=%s\n", base, tok)
+	}
+	return nil
+}
+
+// StartWorkers runs the background jobs until Close.
+func (a *App) StartWorkers(ctx context.Context) {
+	ctx, a.stop = context.WithCancel(ctx)
+	a.startJobs(ctx)
+}
+
+// Serve answers HTTP on ln until ctx ends, then shuts down gracefully.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Started is a server running in the background, for tests.
+type Started struct {
+	*App
+	URL    string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Start opens the app, prepares it and serves on addr (use 127.0.0.1:0) in the background.
+func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (*Started, error) {
+	a, err := Open(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Prepare(ctx, out); err != nil {
+		a.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	a.StartWorkers(sctx)
+	s := &Started{App: a, URL: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	go func() { s.done <- a.Serve(sctx, ln) }()
+	return s, nil
+}
+
+// Stop shuts the server down and closes the app.
+func (s *Started) Stop() error {
+	s.cancel()
+	err := <-s.done
+	return errors.Join(err, s.App.Close())
+}

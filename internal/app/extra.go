@@ -1,0 +1,30 @@
+package app
+
+import (
+	"context"
+
+	"danvan/internal/audit"
+	"danvan/internal/demo"
+)
+
+// extraCommands are the commands that domains add, each in its own file.
+func extraCommands() []Command {
+	var cmds []Command
+	cmds = append(cmds, calendarCommands()...)
+	cmds = append(cmds, genCommands()...)
+	return cmds
+}
+
+// demoLoaders are the domains' sample data, run after the sample organisation, in order.
+func demoLoaders() []demo.Loader {
+	return []demo.Loader{
+		demo.Petitions,
+		demo.Plans,
+		demo.Drafts,
+		demo.Models,
+	}
+}
+
+func auditCLI(ctx context.Context) context.Context {
+	return audit.WithActor(ctx, audit.Actor{Name: "Dòng lệnh"})
+}

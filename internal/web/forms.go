@@ -1,0 +1,148 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"danvan/internal/apperr"
+	"danvan/internal/sqldb"
+)
+
+// MaxFormBytes bounds an ordinary form; uploads use MaxUploadBytes.
+const (
+	MaxFormBytes   = 2 << 20
+	MaxUploadBytes = 32 << 20
+)
+
+const (
+	sessionUserKey  = "user_id"
+	sessionFlashKey = "flashes"
+)
+
+func newNonce() string {
+	b := make([]byte, 18)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errFormTooLarge = apperr.New(apperr.Invalid, "web.parseForm", "Dữ liệu gửi lên quá lớn.")
+
+// parseForm reads a bounded urlencoded or multipart form, rejects malformed UTF-8 and
+// returns a context carrying the form's one-time nonce: the first transaction made with
+// that context claims it, so a double submit makes one change.
+func parseForm(w http.ResponseWriter, r *http.Request) (context.Context, error) {
+	limit := int64(MaxFormBytes)
+	multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	if multipart {
+		limit = MaxUploadBytes
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	var err error
+	if multipart {
+		err = r.ParseMultipartForm(8 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errFormTooLarge
+		}
+		return nil, apperr.New(apperr.Invalid, "web.parseForm", "Không đọc được dữ liệu biểu mẫu.")
+	}
+	for k, vs := range r.PostForm {
+		for i, v := range vs {
+			if !utf8.ValidString(v) {
+				r.PostForm[k][i] = strings.ToValidUTF8(v, "")
+			}
+		}
+	}
+	return sqldb.WithFormNonce(r.Context(), r.PostForm.Get("form_nonce")), nil
+}
+
+// formInt reads an integer field; 0 when empty or malformed.
+func formInt(r *http.Request, name string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
+	return n
+}
+
+// pathID reads a numeric path parameter; a bad id is a 404.
+func pathID(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errNotFound
+	}
+	return n, nil
+}
+
+// ParseDateVN reads a date typed as dd/mm/yyyy (or yyyy-mm-dd from a date input) and
+// returns it as YYYY-MM-DD; ok is false when it is not a real date.
+func ParseDateVN(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	var d, m, y int
+	if strings.Contains(s, "/") {
+		parts := strings.Split(s, "/")
+		if len(parts) != 3 {
+			return "", false
+		}
+		var err1, err2, err3 error
+		d, err1 = strconv.Atoi(parts[0])
+		m, err2 = strconv.Atoi(parts[1])
+		y, err3 = strconv.Atoi(parts[2])
+		if err1 != nil || err2 != nil || err3 != nil {
+			return "", false
+		}
+	} else {
+		parts := strings.Split(s, "-")
+		if len(parts) != 3 {
+			return "", false
+		}
+		var err1, err2, err3 error
+		y, err1 = strconv.Atoi(parts[0])
+		m, err2 = strconv.Atoi(parts[1])
+		d, err3 = strconv.Atoi(parts[2])
+		if err1 != nil || err2 != nil || err3 != nil {
+			return "", false
+		}
+	}
+	out := strconv.Itoa(y) + "-" + pad2(m) + "-" + pad2(d)
+	if y < 1900 || y > 2200 || !validYMD(out) {
+		return "", false
+	}
+	return out, true
+}
+
+func pad2(n int) string {
+	if n < 10 && n >= 0 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// flash stores a one-time message for the next page.
+func (s *Server) flash(r *http.Request, kind, msg string) {
+	list, _ := s.sessions.Get(r.Context(), sessionFlashKey).([]string)
+	s.sessions.Put(r.Context(), sessionFlashKey, append(list, kind+"|"+msg))
+}
+
+func (s *Server) popFlashes(r *http.Request) []Flash {
+	if !s.sessions.Exists(r.Context(), sessionFlashKey) {
+		return nil
+	}
+	list, _ := s.sessions.Pop(r.Context(), sessionFlashKey).([]string)
+	out := make([]Flash, 0, len(list))
+	for _, f := range list {
+		k, m, _ := strings.Cut(f, "|")
+		out = append(out, Flash{Kind: k, Message: m})
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"danvan/internal/audit"
+	"danvan/internal/org"
+)
+
+type principalKey struct{}
+
+// chain wraps the mux: recover → security headers → cross-origin protection → session →
+// who is asking (session or bearer token) → the actor for audit.
+func (s *Server) chain(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, errForbiddenCSRF)
+	}))
+	h = s.identify(h)
+	h = s.sessions.LoadAndSave(h)
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	return h
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				s.renderError(w, r, fmt.Errorf("panic: %v", p))
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// identify loads the principal from the bearer token (API) or the session.
+func (s *Server) identify(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var userID int64
+		if authz := r.Header.Get("Authorization"); strings.HasPrefix(authz, "Bearer ") {
+			id, err := s.Auth.UserForToken(ctx, strings.TrimSpace(strings.TrimPrefix(authz, "Bearer ")))
+			if err != nil {
+				s.apiError(w, r, err)
+				return
+			}
+			userID = id
+		} else {
+			userID = s.sessions.GetInt64(ctx, sessionUserKey)
+		}
+		var p *org.Principal
+		if userID != 0 {
+			loaded, err := org.LoadPrincipal(ctx, s.DB, userID)
+			if err != nil {
+				// A disabled or deleted account: forget the session.
+				_ = s.sessions.Destroy(ctx)
+			} else {
+				p = loaded
+			}
+		}
+		actor := audit.Actor{Address: clientAddr(r), Name: "Công dân"}
+		if p != nil {
+			actor.UserID, actor.Name = p.UserID, p.Name
+		}
+		ctx = audit.WithActor(ctx, actor)
+		ctx = context.WithValue(ctx, principalKey{}, p)
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// principal returns who is asking, nil for a citizen.
+func principal(r *http.Request) *org.Principal {
+	p, _ := r.Context().Value(principalKey{}).(*org.Principal)
+	return p
+}
+
+// requireUser returns the signed-in principal or an Unauthorized error (which redirects to
+// the login page for browsers).
+func requireUser(r *http.Request) (*org.Principal, error) {
+	p := principal(r)
+	if p.IsZero() {
+		return nil, errUnauthorized
+	}
+	return p, nil
+}
+
+// clientAddr is the remote IP. Behind a reverse proxy, the proxy's address is what we
+// see unless it is trusted; danvan trusts X-Forwarded-For only from loopback.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if p := net.ParseIP(strings.TrimSpace(first)); p != nil {
+				return p.String()
+			}
+		}
+	}
+	return host
+}

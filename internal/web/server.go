@@ -1,0 +1,165 @@
+// Package web serves danvan's pages and API: handlers (a file per domain), middleware,
+// forms, templates and static files embedded in the binary.
+//
+// Handlers have the shape func(w, r) error and are adapted once (handle): an error of
+// kind Invalid re-renders nothing by itself — form handlers re-render their form with
+// the messages — while other errors become a Vietnamese error page (HTML) or a JSON
+// error (API) with the status of their kind. Only internal errors are logged as errors.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"danvan/internal/attach"
+	"danvan/internal/auth"
+	"danvan/internal/calendar"
+	"danvan/internal/draft"
+	"danvan/internal/emulation"
+	"danvan/internal/notify"
+	"danvan/internal/org"
+	"danvan/internal/petition"
+	"danvan/internal/plan"
+	"danvan/internal/sqldb"
+	"danvan/internal/work"
+)
+
+// Config is what the web layer needs from the command line.
+type Config struct {
+	BaseURL      string // public base URL, e.g. https://danvan.example.gov.vn; "" for http://127.0.0.1
+	SecureCookie bool   // set when served behind HTTPS
+	OrgName      string // name shown on public pages
+	// PublicRateLimit bounds public form submissions per address per minute (0: default).
+	PublicRateLimit int
+}
+
+// Deps are the services the handlers call.
+type Deps struct {
+	DB       *sqldb.DB
+	Org      *org.Service
+	Auth     *auth.Service
+	Files    *attach.Store
+	Notify   *notify.Service
+	Logger   *slog.Logger
+	Work     []work.Source // contributions to "Việc của tôi"
+	Metrics  *Metrics
+	Sessions *scs.SessionManager // nil: one is made with the database store
+	Calendar *calendar.Calendar  // working days and holidays
+
+	// Domains.
+	Petitions *petition.Service
+
+	Plans *plan.Service
+
+	Drafts *draft.Service
+
+	Models *emulation.Service
+}
+
+// Server is the HTTP front of danvan.
+type Server struct {
+	Deps
+	cfg      Config
+	mux      *http.ServeMux
+	views    *views
+	sessions *scs.SessionManager
+	limiter  *rateLimiter
+	handler  http.Handler
+	// fileAccess maps an attachment owner type to the check of who may see it.
+	fileAccess map[string]FileAccess
+}
+
+// New builds the server with every route.
+func New(cfg Config, d Deps) (*Server, error) {
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Metrics == nil {
+		d.Metrics = NewMetrics()
+	}
+	sm := d.Sessions
+	if sm == nil {
+		sm = scs.New()
+		sm.Store = auth.SessionStore{DB: d.DB}
+		sm.Lifetime = 12 * time.Hour
+		sm.IdleTimeout = 4 * time.Hour
+		sm.Cookie.Name = "danvan_session"
+		sm.Cookie.HttpOnly = true
+		sm.Cookie.SameSite = http.SameSiteLaxMode
+		sm.Cookie.Secure = cfg.SecureCookie
+		sm.Cookie.Path = "/"
+	}
+	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), views: v, sessions: sm, limiter: newRateLimiter(), fileAccess: map[string]FileAccess{}}
+	s.routes()
+	s.handler = s.chain(s.mux)
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Sessions returns the session manager (tests, background cleanup).
+func (s *Server) SessionManager() *scs.SessionManager { return s.sessions }
+
+// handlerFunc is the shape of every handler: an error ends the request with a page of its kind.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle registers a page handler.
+func (s *Server) handle(pattern string, h handlerFunc) {
+	s.mux.Handle(pattern, s.metricsFor(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})))
+}
+
+// handleAPI registers a JSON handler; errors answer JSON.
+func (s *Server) handleAPI(pattern string, h handlerFunc) {
+	s.mux.Handle(pattern, s.metricsFor(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.apiError(w, r, err)
+		}
+	})))
+}
+
+func (s *Server) routes() {
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	s.handle("GET /healthz", s.healthz)
+	s.mux.Handle("GET /metrics", s.Metrics.Handler(s.DB))
+	s.handle("GET /{$}", s.home)
+	s.authRoutes()
+	s.orgRoutes()
+	s.auditRoutes()
+	s.notifyRoutes()
+	s.fileRoutes()
+	s.apiRoutes()
+	// Domains: each adds its routes in its own file.
+	s.petitionRoutes()
+	s.planRoutes()
+	s.draftRoutes()
+	s.modelRoutes()
+	s.mux.Handle("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, errNotFound)
+	})))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		s.Logger.Error("healthz", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+	return nil
+}
