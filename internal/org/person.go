@@ -251,6 +251,14 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 	if pat := search.LikePattern(f.Query); pat != "" {
 		where = append(where, `p.name_fold LIKE ? ESCAPE '\'`)
 		args = append(args, pat)
+		narrow, nargs, err := s.nameIndex(ctx, f.Query)
+		if err != nil {
+			return PeoplePage{}, apperr.Wrap(op, err)
+		}
+		if narrow != "" {
+			where = append(where, narrow)
+			args = append(args, nargs...)
+		}
 	}
 	if f.Title != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM positions ps WHERE ps.person_id = p.id AND ps.title = ? AND ps.end_date = '')`)
@@ -301,6 +309,42 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 		return PeoplePage{}, err
 	}
 	return page, nil
+}
+
+// rareNameLimit is where a name query stops counting as rare: below it the people list
+// starts from the trigram index's matches and sorts them; at or above it, from the
+// name-ordered index, which meets 50 matches of a common name within a few hundred rows.
+const rareNameLimit = 2000
+
+// nameIndex returns an extra condition that makes SQLite answer a name query from the
+// trigram index (migration 0002) when the query is rare enough, or "" to leave the plan
+// alone. The trigram index answers LIKE only when the pattern has a run of three
+// characters; the LIKE on p.name_fold stays, so the results are the same either way.
+// PostgreSQL needs no hint: its planner weighs the pg_trgm GIN index with statistics.
+func (s *Service) nameIndex(ctx context.Context, query string) (string, []any, error) {
+	if s.DB.Dialect() != sqldb.SQLite {
+		return "", nil, nil
+	}
+	q := search.Fold(query)
+	if strings.ContainsAny(q, `%_\`) {
+		return "", nil, nil
+	}
+	long := false
+	for _, w := range strings.Fields(q) {
+		if utf8.RuneCountInString(w) >= 3 {
+			long = true
+		}
+	}
+	if !long {
+		return "", nil, nil
+	}
+	pat := "%" + strings.ReplaceAll(q, " ", "%") + "%"
+	var n int
+	err := s.DB.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM people_fts WHERE name_fold LIKE ? LIMIT %d)`, rareNameLimit), pat).Scan(&n)
+	if err != nil || n >= rareNameLimit {
+		return "", nil, err
+	}
+	return `p.id IN (SELECT rowid FROM people_fts WHERE name_fold LIKE ?)`, []any{pat}, nil
 }
 
 // loadPositions fills the current positions of a page of people with one query.

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -20,7 +21,14 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if strings.ContainsAny(path, "'\x00") {
 		return errors.New("sqldb: backup path must not contain quotes")
 	}
-	_, err := db.read.ExecContext(ctx, "VACUUM INTO '"+path+"'")
+	// A connection of its own: the read pool is query_only, and the writer must stay free
+	// for the live site while the copy is made from a snapshot.
+	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("sqldb: backup: %w", err)
+	}
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "VACUUM INTO '"+path+"'")
 	if err != nil {
 		return fmt.Errorf("sqldb: backup: %w", err)
 	}
