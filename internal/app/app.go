@@ -88,6 +88,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Plans = plan.NewService(db)
 
 	a.Drafts = draft.NewService(db)
+	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
+	sources = append(sources, a.Drafts)
 
 	a.Models = emulation.NewService(db)
 

@@ -1,0 +1,448 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"danvan/internal/apperr"
+	"danvan/internal/draft"
+	"danvan/internal/org"
+)
+
+func (s *Server) draftRoundRoutes() {
+	s.handle("GET /drafts/{id}/rounds/new", s.draftRoundForm)
+	s.handle("POST /drafts/{id}/rounds/new", s.draftRoundCreate)
+	s.handle("GET /drafts/{id}/rounds/{rid}", s.draftRoundShow)
+	s.handle("POST /drafts/{id}/rounds/{rid}/comments", s.draftCommentCreate)
+	s.handle("GET /drafts/{id}/comments/{cid}/edit", s.draftCommentEditForm)
+	s.handle("POST /drafts/{id}/comments/{cid}/edit", s.draftCommentUpdate)
+	s.handle("POST /drafts/{id}/comments/{cid}/answer", s.draftCommentAnswer)
+	s.handle("POST /drafts/{id}/comments/{cid}/moderate", s.draftCommentModerate)
+	s.handle("GET /drafts/{id}/rounds/{rid}/report", s.draftReport)
+}
+
+func draftURL(id int64, rest ...string) string {
+	return "/drafts/" + strconv.FormatInt(id, 10) + strings.Join(rest, "")
+}
+
+type roundFormPage struct {
+	Page
+	Draft    draft.Draft
+	Versions []draft.Version
+	Units    []org.Unit // default invitees (mass organisations) and other choices
+	Chosen   map[int64]bool
+}
+
+func (s *Server) roundFormPage(r *http.Request, p *org.Principal, id int64) (roundFormPage, error) {
+	d, err := s.Drafts.Get(r.Context(), p, id)
+	if err != nil {
+		return roundFormPage{}, err
+	}
+	if !s.Drafts.RightsOn(p, d).Manage {
+		return roundFormPage{}, apperr.New(apperr.Forbidden, "web.round", "Bạn không có quyền mở đợt lấy ý kiến.")
+	}
+	pg := roundFormPage{Page: s.page(r, "Mở đợt lấy ý kiến", "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Mở đợt lấy ý kiến"})...), Draft: d, Chosen: map[int64]bool{}}
+	if pg.Versions, err = s.Drafts.Versions(r.Context(), p, id); err != nil {
+		return pg, err
+	}
+	mass, err := s.Drafts.DefaultInvitees(r.Context(), p, id)
+	if err != nil {
+		return pg, err
+	}
+	for _, u := range mass {
+		pg.Chosen[u.ID] = true
+	}
+	pg.Units = mass
+	// Other units of the drafting unit's parent agency may be invited too.
+	if kids, err := s.Org.Children(r.Context(), p, d.UnitID, false); err == nil {
+		for _, k := range kids {
+			if !pg.Chosen[k.ID] {
+				pg.Units = append(pg.Units, k)
+			}
+		}
+	}
+	return pg, nil
+}
+
+func (s *Server) draftRoundForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pg, err := s.roundFormPage(r, p, id)
+	if err != nil {
+		return err
+	}
+	now := s.DB.Now().In(vnZone())
+	pg.Form = map[string][]string{
+		"opens_at":  {now.Format("2006-01-02T15:04")},
+		"closes_at": {now.AddDate(0, 0, 14).Format("2006-01-02") + "T17:00"},
+	}
+	return s.render(w, r, http.StatusOK, "draft/round_form", pg)
+}
+
+func vnZone() *time.Location { return time.FixedZone("ICT", 7*3600) }
+
+func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := draft.RoundInput{VersionID: formInt(r, "version_id"), Visibility: r.PostFormValue("visibility"), Public: r.PostFormValue("public") == "1", Note: r.PostFormValue("note")}
+	var v apperr.Validation
+	var ok bool
+	if in.OpensAt, ok = parseVNDateTime(r.PostFormValue("opens_at")); !ok {
+		v.Add("opens_at", "Thời điểm bắt đầu không hợp lệ (dd/mm/yyyy hh:mm).")
+	}
+	if in.ClosesAt, ok = parseVNDateTime(r.PostFormValue("closes_at")); !ok {
+		v.Add("closes_at", "Thời điểm kết thúc không hợp lệ (dd/mm/yyyy hh:mm).")
+	}
+	for _, x := range r.PostForm["units"] {
+		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+			in.UnitIDs = append(in.UnitIDs, n)
+		}
+	}
+	err = v.Err()
+	if err == nil {
+		var rd draft.Round
+		rd, err = s.Drafts.OpenRound(ctx, p, id, in)
+		if err == nil {
+			return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(rd.ID, 10)), "success", "Đã mở đợt lấy ý kiến.")
+		}
+	}
+	if apperr.KindOf(err) != apperr.Invalid {
+		return err
+	}
+	pg, perr := s.roundFormPage(r, p, id)
+	if perr != nil {
+		return perr
+	}
+	pg.Chosen = map[int64]bool{}
+	for _, u := range in.UnitIDs {
+		pg.Chosen[u] = true
+	}
+	withFormError(&pg.Page, r, err)
+	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round_form", pg)
+}
+
+// PartView is a part of the text with the comments on it, for the round page.
+type PartView struct {
+	draft.Part
+	Comments []draft.Comment
+}
+
+type roundPage struct {
+	Page
+	Draft      draft.Draft
+	Rights     draft.Rights
+	Round      draft.Round
+	State      string
+	StateLabel string
+	Parts      []PartView
+	General    []draft.Comment
+	Pending    []draft.Comment
+	Speakable  []draft.Invite // units the viewer may speak for
+	CanComment bool
+	Unanswered bool // filter
+	Now        time.Time
+}
+
+func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64) (roundPage, error) {
+	d, err := s.Drafts.Get(r.Context(), p, id)
+	if err != nil {
+		return roundPage{}, err
+	}
+	rd, err := s.Drafts.Round(r.Context(), p, id, rid)
+	if err != nil {
+		return roundPage{}, err
+	}
+	now := s.DB.Now()
+	pg := roundPage{Page: s.page(r, "Đợt lấy ý kiến: "+d.Title, "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Đợt lấy ý kiến"})...),
+		Draft: d, Rights: s.Drafts.RightsOn(p, d), Round: rd, State: rd.State(now), StateLabel: rd.StateLabel(now), Now: now,
+		Unanswered: r.URL.Query().Get("unanswered") == "1"}
+	v, err := s.Drafts.Version(r.Context(), p, id, rd.VersionID)
+	if err != nil {
+		return pg, err
+	}
+	cs, err := s.Drafts.Comments(r.Context(), p, rid, draft.CommentFilter{Unanswered: pg.Unanswered})
+	if err != nil {
+		return pg, err
+	}
+	byPart := map[int64][]draft.Comment{}
+	for _, c := range cs {
+		if c.PartID == 0 {
+			pg.General = append(pg.General, c)
+		} else {
+			byPart[c.PartID] = append(byPart[c.PartID], c)
+		}
+	}
+	pg.Parts = make([]PartView, len(v.Parts))
+	for i, pt := range v.Parts {
+		pg.Parts[i] = PartView{Part: pt, Comments: byPart[pt.ID]}
+	}
+	if pg.Rights.Manage {
+		if pg.Pending, err = s.Drafts.Comments(r.Context(), p, rid, draft.CommentFilter{Pending: true}); err != nil {
+			return pg, err
+		}
+	}
+	if pg.State == "open" {
+		pg.CanComment = true
+		for _, in := range rd.Invites {
+			if in.UnitID != 0 && draft.MaySpeakFor(r.Context(), s.DB, p, in.UnitID) {
+				pg.Speakable = append(pg.Speakable, in)
+			}
+		}
+	}
+	return pg, nil
+}
+
+func (s *Server) draftRoundShow(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := pathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	pg, err := s.loadRoundPage(r, p, id, rid)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "draft/round", pg)
+}
+
+func (s *Server) draftCommentCreate(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := pathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	in := draft.CommentInput{PartID: formInt(r, "part_id"), UnitID: formInt(r, "unit_id"), Body: r.PostFormValue("body"), Proposed: r.PostFormValue("proposed")}
+	c, err := s.Drafts.AddComment(ctx, p, rid, in)
+	if err == nil {
+		if c.DraftID != id {
+			return errNotFound
+		}
+		return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(rid, 10), "#c", strconv.FormatInt(c.ID, 10)), "success", "Đã gửi góp ý.")
+	}
+	if apperr.KindOf(err) != apperr.Invalid {
+		return err
+	}
+	pg, perr := s.loadRoundPage(r, p, id, rid)
+	if perr != nil {
+		return perr
+	}
+	withFormError(&pg.Page, r, err)
+	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round", pg)
+}
+
+type commentEditPage struct {
+	Page
+	Draft   draft.Draft
+	Comment draft.Comment
+	Parts   []draft.Part
+}
+
+func (s *Server) commentEditPage(r *http.Request, p *org.Principal, id, cid int64) (commentEditPage, error) {
+	d, err := s.Drafts.Get(r.Context(), p, id)
+	if err != nil {
+		return commentEditPage{}, err
+	}
+	c, err := s.Drafts.Comment(r.Context(), p, cid)
+	if err != nil || c.DraftID != id {
+		return commentEditPage{}, errNotFound
+	}
+	rd, err := s.Drafts.Round(r.Context(), p, id, c.RoundID)
+	if err != nil {
+		return commentEditPage{}, err
+	}
+	v, err := s.Drafts.Version(r.Context(), p, id, rd.VersionID)
+	if err != nil {
+		return commentEditPage{}, err
+	}
+	pg := commentEditPage{Page: s.page(r, "Sửa góp ý", "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Sửa góp ý"})...), Draft: d, Comment: c, Parts: v.Parts}
+	pg.Form = map[string][]string{"body": {c.Body}, "proposed": {c.Proposed}, "part_id": {strconv.FormatInt(c.PartID, 10)}}
+	return pg, nil
+}
+
+func (s *Server) draftCommentEditForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	pg, err := s.commentEditPage(r, p, id, cid)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "draft/comment_edit", pg)
+}
+
+func (s *Server) draftCommentUpdate(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	pg, err := s.commentEditPage(r, p, id, cid)
+	if err != nil {
+		return err
+	}
+	c, err := s.Drafts.UpdateComment(ctx, p, cid, draft.CommentInput{PartID: formInt(r, "part_id"), Body: r.PostFormValue("body"), Proposed: r.PostFormValue("proposed")})
+	if err == nil {
+		return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(c.RoundID, 10), "#c", strconv.FormatInt(c.ID, 10)), "success", "Đã sửa góp ý.")
+	}
+	if apperr.KindOf(err) != apperr.Invalid {
+		return err
+	}
+	withFormError(&pg.Page, r, err)
+	return s.render(w, r, http.StatusUnprocessableEntity, "draft/comment_edit", pg)
+}
+
+func (s *Server) draftCommentAnswer(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	old, err := s.Drafts.Comment(r.Context(), p, cid)
+	if err != nil || old.DraftID != id {
+		return errNotFound
+	}
+	c, err := s.Drafts.Answer(ctx, p, cid, draft.AnswerInput{Kind: r.PostFormValue("answer"), Text: r.PostFormValue("answer_text"), Ref: r.PostFormValue("answer_ref")})
+	back := draftURL(id, "/rounds/", strconv.FormatInt(old.RoundID, 10))
+	if err == nil {
+		return s.redirect(w, r, back+"#c"+strconv.FormatInt(c.ID, 10), "success", "Đã trả lời góp ý ("+c.AnswerLabel()+").")
+	}
+	if apperr.KindOf(err) != apperr.Invalid {
+		return err
+	}
+	pg, perr := s.loadRoundPage(r, p, id, old.RoundID)
+	if perr != nil {
+		return perr
+	}
+	withFormError(&pg.Page, r, err)
+	pg.ErrorMsg = "Chưa lưu được trả lời góp ý #" + strconv.FormatInt(cid, 10) + ": " + pg.ErrorMsg
+	pg.Form.Set("answer_for", strconv.FormatInt(cid, 10))
+	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round", pg)
+}
+
+func (s *Server) draftCommentModerate(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	c, err := s.Drafts.Comment(r.Context(), p, cid)
+	if err != nil || c.DraftID != id {
+		return errNotFound
+	}
+	approve := r.PostFormValue("decision") == "approve"
+	if err := s.Drafts.Moderate(ctx, p, cid, approve); err != nil {
+		return err
+	}
+	msg := "Đã duyệt hiển thị góp ý."
+	if !approve {
+		msg = "Đã không duyệt góp ý."
+	}
+	return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(c.RoundID, 10)), "success", msg)
+}
+
+type reportPage struct {
+	Page
+	Report draft.Report
+}
+
+func (s *Server) draftReport(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := pathID(r, "rid")
+	if err != nil {
+		return err
+	}
+	rep, err := s.Drafts.Report(r.Context(), p, rid)
+	if err != nil {
+		return err
+	}
+	if rep.Draft.ID != id {
+		return errNotFound
+	}
+	pg := reportPage{Page: s.page(r, "Báo cáo tổng hợp ý kiến: "+rep.Draft.Title, "drafts", draftCrumbs(Crumb{Label: rep.Draft.Title, Href: draftURL(id)}, Crumb{Label: "Báo cáo tổng hợp"})...), Report: rep}
+	return s.render(w, r, http.StatusOK, "draft/report", pg)
+}
