@@ -30,11 +30,20 @@ import (
 // PostgresEnv names the variable holding the admin URL of a PostgreSQL server for tests.
 const PostgresEnv = "DANVAN_TEST_POSTGRES_URL"
 
+// RequirePostgresEnv names the variable that turns a missing PostgreSQL into a failure
+// instead of a skip; .ci/run sets it, and CI=true has the same effect, so a CI run can
+// never pass by silently testing SQLite only.
+const RequirePostgresEnv = "DANVAN_TEST_REQUIRE_POSTGRES"
+
+func postgresRequired() bool {
+	return os.Getenv(RequirePostgresEnv) == "1" || os.Getenv("CI") == "true"
+}
+
 // Each runs fn once per available engine, each time on a fresh migrated database.
 func Each(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
-	if os.Getenv(PostgresEnv) != "" {
+	if os.Getenv(PostgresEnv) != "" || postgresRequired() {
 		t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t)) })
 	}
 }
@@ -91,6 +100,9 @@ func newPostgresDB(t *testing.T) string {
 	t.Helper()
 	admin := os.Getenv(PostgresEnv)
 	if admin == "" {
+		if postgresRequired() {
+			t.Fatalf("dbtest: PostgreSQL is required here (%s=1 or CI=true) but %s is not set", RequirePostgresEnv, PostgresEnv)
+		}
 		t.Skip("PostgreSQL tests need DANVAN_TEST_POSTGRES_URL (for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable); .ci/run sets it")
 	}
 	ctx := context.Background()
