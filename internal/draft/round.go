@@ -223,7 +223,7 @@ func (s *Service) OpenRound(ctx context.Context, p *org.Principal, draftID int64
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "draft", EntityID: draftID, Action: "round",
 			Summary: "Mở đợt lấy ý kiến dự thảo " + d.Title + ": mời " + strings.Join(names, ", "),
-			After: map[string]any{"round_id": rid, "opens_at": sqldb.FormatTime(in.OpensAt), "closes_at": sqldb.FormatTime(in.ClosesAt), "units": in.UnitIDs, "people": people, "public": in.Public}}); err != nil {
+			After:   map[string]any{"round_id": rid, "opens_at": sqldb.FormatTime(in.OpensAt), "closes_at": sqldb.FormatTime(in.ClosesAt), "units": in.UnitIDs, "people": people, "public": in.Public}}); err != nil {
 			return err
 		}
 		// Notify now when the round is already open; later rounds are announced by SendReminders.

@@ -127,14 +127,14 @@ func parseDocument(b []byte, nb *numbering) ([]Paragraph, error) {
 	var out []Paragraph
 	var (
 		inPara, inRun, inText, inRPr, inPPr bool
-		para                              strings.Builder
-		style                             string
-		runBold, allBold, anyRun          bool
-		numID, ilvl                       string
-		tableDepth                        int
-		row                               []string
-		cell                              strings.Builder
-		inCell                            bool
+		para                                strings.Builder
+		style                               string
+		runBold, allBold, anyRun            bool
+		numID, ilvl                         string
+		tableDepth                          int
+		row                                 []string
+		cell                                strings.Builder
+		inCell                              bool
 	)
 	counters := newCounters()
 	sawBody := false
