@@ -22,6 +22,7 @@ import (
 	"danvan/internal/demo"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
+	"danvan/internal/jobs"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/petition"
@@ -51,6 +52,10 @@ type App struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	// Tasks are the periodic background work of the domains (reminders, digests),
+	// appended in Open, one block per domain, and run by StartWorkers.
+	Tasks []jobs.Task
 
 	workers sync.WaitGroup
 	stop    context.CancelFunc
