@@ -27,8 +27,8 @@ const (
 // written (invalid UTF-8 and control characters dropped, NFC), so any string is safe.
 type Document struct {
 	Family     Family
-	UpperBody  string        // cơ quan cấp trên: "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "UBND TỈNH BẮC NINH"; may be empty
-	Issuer     string        // cơ quan ban hành: "ĐẢNG ỦY SỞ TƯ PHÁP", "SỞ TƯ PHÁP"
+	UpperBody  string        // cơ quan cấp trên: "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "UBND TỈNH BẮC NINH"; may be empty; "\n" breaks a long name where you want
+	Issuer     string        // cơ quan ban hành: "ĐẢNG ỦY SỞ TƯ PHÁP", "SỞ TƯ PHÁP"; "\n" as above
 	Number     string        // số, ký hiệu without "Số": "12-KH/ĐU", "12/BC-STP"; empty leaves it out
 	Place      string        // địa danh: "Hà Nội"
 	Date       calendar.Date // ngày ban hành; the zero Date leaves blanks to fill in by hand
@@ -37,6 +37,10 @@ type Document struct {
 	Blocks     []Block       // the body
 	Signature  Signature
 	Recipients []string // nơi nhận, one a line: "Ban Dân vận Tỉnh ủy," … "Lưu VP."
+
+	// Note is shown on screen above the print page of WriteHTML and never printed, e.g.
+	// why the user got this page instead of a PDF. Not part of the .docx or the PDF.
+	Note string
 }
 
 // Signature is the signing block (thể thức ký).

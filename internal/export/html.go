@@ -1,7 +1,9 @@
 package export
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
 	"strconv"
@@ -11,7 +13,21 @@ import (
 //go:embed print.html
 var printHTML string
 
+// printCSS is the style sheet of the print page, inlined so that the page stands alone
+// (Chromium loads it from memory, a browser may save it as one file).
+//
+//go:embed print.css
+var printCSS string
+
 var printTemplate = template.Must(template.New("print").Parse(printHTML))
+
+// PrintCSP is the Content-Security-Policy to send with a page of WriteHTML: no script,
+// no request of any kind, and only its own inline style sheet (by hash).
+var PrintCSP = func() string {
+	sum := sha256.Sum256([]byte(printCSS))
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
+		"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}()
 
 // WriteHTML writes d as a print-ready HTML page: A4 with the official margins, Times New
 // Roman, the header, body, signature and page numbers of its family. Browsers print it
@@ -21,6 +37,8 @@ func WriteHTML(w io.Writer, d Document) error {
 }
 
 type htmlView struct {
+	CSS                           template.CSS
+	Note                          string
 	PageTitle                     string
 	State                         bool
 	Upper, Issuer, Nation, Motto  string
@@ -46,6 +64,8 @@ type htmlCell struct {
 func newHTMLView(d *Document) htmlView {
 	c := func(s string) string { return strings.TrimSpace(clean(s)) }
 	v := htmlView{
+		CSS:       template.CSS(printCSS),
+		Note:      strings.TrimSpace(clean(d.Note)),
 		State:     d.Family == State,
 		Upper:     c(d.UpperBody),
 		Issuer:    c(d.Issuer),

@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"html"
 	"strings"
 	"testing"
@@ -78,4 +80,31 @@ func FuzzWriteHTML(f *testing.F) {
 			t.Fatalf("text %q not in the page", want)
 		}
 	})
+}
+
+// TestPrintCSP checks that the inline style sheet is exactly the one PrintCSP allows,
+// so a browser applies it under that policy, and that the note shows on screen only.
+func TestPrintCSP(t *testing.T) {
+	d := sampleState()
+	d.Note = "Máy chủ chưa tạo được PDF <ngay>."
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	a, b := strings.Index(out, "<style>"), strings.Index(out, "</style>")
+	if a < 0 || b < a || strings.Count(out, "<style") != 1 {
+		t.Fatal("no single inline style sheet")
+	}
+	sum := sha256.Sum256([]byte(out[a+len("<style>") : b]))
+	if !strings.Contains(PrintCSP, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+		t.Errorf("PrintCSP %q does not allow the style sheet of the page", PrintCSP)
+	}
+	// The policy allows no script and no style attribute (they would need 'unsafe-hashes').
+	if strings.Contains(out, "<script") || strings.Contains(out, ` style="`) {
+		t.Error("the page has a script or a style attribute, which PrintCSP blocks")
+	}
+	if !strings.Contains(out, `<aside class="note" aria-label="Lưu ý">Máy chủ chưa tạo được PDF &lt;ngay&gt;.</aside>`) {
+		t.Error("note missing or unescaped")
+	}
 }
