@@ -155,4 +155,3 @@ func BenchmarkWriteXLSX50k(b *testing.B) {
 		}
 	}
 }
-
