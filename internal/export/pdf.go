@@ -188,8 +188,11 @@ func (p *Printer) reset(browser context.Context) {
 	}
 }
 
-// Close stops the browser, if it runs. Prints under way fail.
+// Close stops the browser, if it runs. Prints under way fail. A nil Printer is fine.
 func (p *Printer) Close() error {
+	if p == nil {
+		return nil
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.stop != nil {
