@@ -312,7 +312,7 @@ func FuzzWriteDOCX(f *testing.F) {
 }
 
 func BenchmarkWriteDOCX20Pages(b *testing.B) {
-	d := longDocument(20)
+	d := longDocument(31) // 20 A4 pages, as in BenchmarkPDF20Pages
 	for b.Loop() {
 		if err := WriteDOCX(io.Discard, d); err != nil {
 			b.Fatal(err)

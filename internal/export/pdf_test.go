@@ -194,15 +194,54 @@ func BenchmarkPDFOnePage(b *testing.B) {
 
 func BenchmarkPDF20Pages(b *testing.B) {
 	p := testPrinter(b)
-	d := longDocument(16)
+	d := longDocument(31)
 	var buf bytes.Buffer
 	if err := p.PDF(b.Context(), &buf, d); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(pages(b, buf.Bytes())), "pages")
+	n := pages(b, buf.Bytes())
 	for b.Loop() {
 		if err := p.PDF(b.Context(), io.Discard, d); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.ReportMetric(float64(n), "pages")
+}
+
+// BenchmarkPDFHello prints a page with one word: the floor of any PDF on this machine,
+// measured in the same run as the others.
+func BenchmarkPDFHello(b *testing.B) {
+	p := testPrinter(b)
+	const html = `<!doctype html><html lang="vi"><title>x</title><p>Xin chào</p></html>`
+	if err := p.HTMLToPDF(b.Context(), io.Discard, html); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := p.HTMLToPDF(b.Context(), io.Discard, html); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestPDFReusesTabs checks that sequential prints share one open tab.
+func TestPDFReusesTabs(t *testing.T) {
+	need(t, "chromium", "chromium")
+	p := &Printer{}
+	defer p.Close()
+	for range 3 {
+		if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.mu.Lock()
+	idle := len(p.idle)
+	first := p.idle[0]
+	p.mu.Unlock()
+	if idle != 1 || first.uses != 3 {
+		t.Errorf("%d idle tabs, the first used %d times; want one tab used 3 times", idle, first.uses)
+	}
+	p.Close()
+	if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
+		t.Fatalf("a print after Close does not start the browser again: %v", err)
 	}
 }
