@@ -225,9 +225,8 @@ func BenchmarkPDFHello(b *testing.B) {
 
 // TestPDFReusesTabs checks that sequential prints share one open tab.
 func TestPDFReusesTabs(t *testing.T) {
-	need(t, "chromium", "chromium")
-	p := &Printer{}
-	defer p.Close()
+	p := testPrinter(t)
+	p.Close() // start afresh: no idle tabs left by the other tests
 	for range 3 {
 		if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
 			t.Fatal(err)
@@ -243,5 +242,24 @@ func TestPDFReusesTabs(t *testing.T) {
 	p.Close()
 	if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
 		t.Fatalf("a print after Close does not start the browser again: %v", err)
+	}
+}
+
+// TestScreenshot renders page 1 of the sample plan for the user guide
+// (docs/screenshots/export-ke-hoach.png) when DANVAN_SCREENSHOTS=1.
+func TestScreenshot(t *testing.T) {
+	if os.Getenv("DANVAN_SCREENSHOTS") != "1" {
+		t.Skip("set DANVAN_SCREENSHOTS=1 to write docs/screenshots/export-ke-hoach.png")
+	}
+	p := testPrinter(t)
+	need(t, "pdftoppm", "poppler-utils")
+	var buf bytes.Buffer
+	if err := p.PDF(t.Context(), &buf, sampleParty()); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "-", "../../docs/screenshots/export-ke-hoach")
+	cmd.Stdin = &buf
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
 }
