@@ -28,7 +28,7 @@ func sampleParty() Document {
 			Bullet(B("Chủ trì: "), R("Ban Dân vận; "), I("phối hợp: Công đoàn cơ sở.")),
 			Heading(1, "II. NHIỆM VỤ CỤ THỂ"),
 			TableBlock([]Column{
-				{Header: "STT", Width: 0.6, Center: true},
+				{Header: "STT", Width: 0.7, Center: true},
 				{Header: "Nội dung nhiệm vụ", Width: 4},
 				{Header: "Chủ trì", Width: 1.8},
 				{Header: "Phối hợp", Width: 1.8},
