@@ -95,6 +95,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
 	sources = append(sources, a.Drafts)
+	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 
 	a.Models = emulation.NewService(db)
 
