@@ -436,7 +436,17 @@ func (s *Service) seesComment(p *org.Principal, d Draft, r Round, c Comment) boo
 // CommentFilter narrows a round's comments.
 type CommentFilter struct {
 	Unanswered bool
-	Pending    bool // citizens' comments awaiting moderation
+	Pending    bool   // citizens' comments awaiting moderation
+	Article    string // key of an article: comments on it, its clauses and points
+	General    bool   // only the comments on the whole draft
+	Offset     int    // with Limit: one page, in document order
+	Limit      int    // 0: all
+}
+
+// ArticleCount is how many comments an article has, for the summary of a large round.
+type ArticleCount struct {
+	N          int
+	Unanswered int
 }
 
 // Comments returns the round's comments the principal may see, in document order.
@@ -446,6 +456,54 @@ func (s *Service) Comments(ctx context.Context, p *org.Principal, roundID int64,
 		return nil, err
 	}
 	return s.comments(ctx, p, d, r, f)
+}
+
+// visibleCommentsSQL is the condition on c.* for the comments of round r the principal
+// may read (all, or only their own and their units' when the round says so).
+func (s *Service) visibleCommentsSQL(p *org.Principal, d Draft, r Round) (string, []any) {
+	if s.seesAll(p, d, r) {
+		return "", nil
+	}
+	var ids []any
+	marks := []string{}
+	for _, g := range p.Grants {
+		ids = append(ids, g.UnitID)
+		marks = append(marks, "?")
+	}
+	cond := `c.author_user_id = ?`
+	args := []any{p.UserID}
+	if len(ids) > 0 {
+		cond += ` OR c.unit_id IN (` + strings.Join(marks, ", ") + `)`
+		args = append(args, ids...)
+	}
+	return ` AND (` + cond + `)`, args
+}
+
+// ArticleCounts returns, per article key ("" for the whole draft), how many published
+// comments of the round the principal may read, and how many are unanswered.
+func (s *Service) ArticleCounts(ctx context.Context, p *org.Principal, roundID int64) (map[string]ArticleCount, error) {
+	d, r, err := s.roundFor(ctx, s.DB, p, roundID)
+	if err != nil {
+		return nil, err
+	}
+	vis, args := s.visibleCommentsSQL(p, d, r)
+	rows, err := s.DB.QueryContext(ctx, `SELECT COALESCE(pt.article, ''), COUNT(*), SUM(CASE WHEN c.answer = '' THEN 1 ELSE 0 END)
+		FROM draft_comments c LEFT JOIN draft_parts pt ON pt.id = c.part_id WHERE c.round_id = ? AND c.status = 'published'`+vis+` GROUP BY COALESCE(pt.article, '')`,
+		append([]any{roundID}, args...)...)
+	if err != nil {
+		return nil, apperr.Wrap("draft.ArticleCounts", err)
+	}
+	defer rows.Close()
+	out := map[string]ArticleCount{}
+	for rows.Next() {
+		var k string
+		var c ArticleCount
+		if err := rows.Scan(&k, &c.N, &c.Unanswered); err != nil {
+			return nil, apperr.Wrap("draft.ArticleCounts", err)
+		}
+		out[k] = c
+	}
+	return out, rows.Err()
 }
 
 func (s *Service) comments(ctx context.Context, p *org.Principal, d Draft, r Round, f CommentFilter) ([]Comment, error) {
@@ -460,23 +518,21 @@ func (s *Service) comments(ctx context.Context, p *org.Principal, d Draft, r Rou
 	if f.Unanswered {
 		q += ` AND c.answer = ''`
 	}
-	all := s.seesAll(p, d, r)
-	if !all {
-		var ids []any
-		marks := []string{}
-		for _, g := range p.Grants {
-			ids = append(ids, g.UnitID)
-			marks = append(marks, "?")
-		}
-		cond := `c.author_user_id = ?`
-		args = append(args, p.UserID)
-		if len(ids) > 0 {
-			cond += ` OR c.unit_id IN (` + strings.Join(marks, ", ") + `)`
-			args = append(args, ids...)
-		}
-		q += ` AND (` + cond + `)`
+	switch {
+	case f.General:
+		q += ` AND c.part_id IS NULL`
+	case f.Article != "":
+		q += ` AND pt.article = ?`
+		args = append(args, f.Article)
 	}
+	vis, vargs := s.visibleCommentsSQL(p, d, r)
+	q += vis
+	args = append(args, vargs...)
 	q += ` ORDER BY COALESCE(pt.seq, -1), c.id`
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, max(f.Offset, 0))
+	}
 	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap("draft.Comments", err)
