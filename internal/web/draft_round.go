@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -297,12 +298,13 @@ func (s *Server) draftRoundShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "draft/round", pg)
 }
 
+// errCommentTooLarge answers a comment form too large to read (a pasted book): the
+// form comes back with the limit under the comment field.
+var errCommentTooLarge = &apperr.Error{Kind: apperr.Invalid, Op: "web.comment", Message: "Dữ liệu gửi lên quá lớn nên chưa được lưu.",
+	Fields: map[string]string{"body": "Góp ý tối đa 20.000 ký tự; hãy rút gọn hoặc chia thành nhiều góp ý theo từng điều."}}
+
 func (s *Server) draftCommentCreate(w http.ResponseWriter, r *http.Request) error {
 	p, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	ctx, err := parseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -313,6 +315,18 @@ func (s *Server) draftCommentCreate(w http.ResponseWriter, r *http.Request) erro
 	rid, err := pathID(r, "rid")
 	if err != nil {
 		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		if !errors.Is(err, errFormTooLarge) {
+			return err
+		}
+		pg, perr := s.loadRoundPage(r, p, id, rid)
+		if perr != nil {
+			return perr
+		}
+		withFormError(&pg.Page, r, errCommentTooLarge)
+		return s.render(w, r, http.StatusRequestEntityTooLarge, "draft/round", pg)
 	}
 	in := draft.CommentInput{PartID: formInt(r, "part_id"), UnitID: formInt(r, "unit_id"), Body: r.PostFormValue("body"), Proposed: r.PostFormValue("proposed")}
 	c, err := s.Drafts.AddComment(ctx, p, rid, in)
