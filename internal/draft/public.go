@@ -163,7 +163,9 @@ func (s *Service) Moderate(ctx context.Context, p *org.Principal, commentID int6
 		if !approve {
 			status, label = "rejected", "Không duyệt"
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE draft_comments SET status = ?, updated_at = ? WHERE id = ?`, status, sqldb.FormatTime(tx.Now()), commentID); err != nil {
+		// updated_at stays: it means "edited by its author" on the pages; the audit log
+		// records who moderated and when.
+		if _, err := tx.ExecContext(ctx, `UPDATE draft_comments SET status = ? WHERE id = ?`, status, commentID); err != nil {
 			return apperr.Wrap("draft.Moderate", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "draft_comment", EntityID: commentID, Action: "moderate",
