@@ -120,8 +120,8 @@ func (s *Service) AddCitizenComment(ctx context.Context, roundID int64, in Citiz
 			return err
 		}
 		now := sqldb.FormatTime(tx.Now())
-		id, err := tx.InsertID(ctx, `INSERT INTO draft_comments (round_id, draft_id, part_id, author_name, citizen, contact, status, body, proposed, created_at, updated_at)
-			VALUES (?, ?, ?, ?, TRUE, ?, 'pending', ?, ?, ?, ?) RETURNING id`, roundID, r.DraftID, nullID(ci.PartID), in.Name, in.Contact, ci.Body, ci.Proposed, now, now)
+		id, err := tx.InsertID(ctx, `INSERT INTO draft_comments (round_id, draft_id, part_id, article, author_name, citizen, contact, status, body, proposed, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, TRUE, ?, 'pending', ?, ?, ?, ?) RETURNING id`, roundID, r.DraftID, nullID(ci.PartID), ci.article, in.Name, in.Contact, ci.Body, ci.Proposed, now, now)
 		if err != nil {
 			return apperr.Wrap("draft.AddCitizenComment", err)
 		}

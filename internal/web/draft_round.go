@@ -180,6 +180,8 @@ type roundPage struct {
 	More         bool
 	FilterURL    string // the current filters, for the page links
 	GeneralCount draft.ArticleCount
+	Index        []PartView   // the articles with their counts
+	Options      []draft.Part // every part, for the comment form
 }
 
 func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64) (roundPage, error) {
@@ -204,6 +206,7 @@ func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64)
 	pg.PageNo, _ = strconv.Atoi(q.Get("page"))
 	pg.PageNo = max(pg.PageNo, 1)
 	pg.Paged = pg.Article != "" || rd.Comments > inlineComments
+	pg.Options = v.Parts
 	pg.Parts = make([]PartView, len(v.Parts))
 	for i, pt := range v.Parts {
 		pg.Parts[i] = PartView{Part: pt}
@@ -245,6 +248,17 @@ func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64)
 			fq.Set("unanswered", "1")
 		}
 		pg.FilterURL = fq.Encode()
+		// The text shown is the selected article's only; the others are listed with their counts.
+		var text []PartView
+		for _, pv := range pg.Parts {
+			if pv.Level == split.Article {
+				pg.Index = append(pg.Index, pv)
+			}
+			if pg.Article != "" && pv.Article == pg.Article {
+				text = append(text, pv)
+			}
+		}
+		pg.Parts = text
 	} else {
 		cs, err := s.Drafts.Comments(r.Context(), p, rid, draft.CommentFilter{Unanswered: pg.Unanswered})
 		if err != nil {

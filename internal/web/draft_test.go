@@ -34,14 +34,14 @@ const demoPassword = "mat-khau-demo-2026"
 // draftEnv is the real web server over a fresh database with the demo organisation and
 // the demo draft, reached through real HTTP.
 type draftEnv struct {
-	t   *testing.T
+	t   testing.TB
 	db  *sqldb.DB
 	srv *httptest.Server
 	o   *demo.Org
 	svc *draft.Service
 }
 
-func newDraftEnv(t *testing.T, db *sqldb.DB) *draftEnv {
+func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 	t.Helper()
 	ctx := context.Background()
 	var o *demo.Org
