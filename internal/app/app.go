@@ -86,6 +86,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	// loads them (see petition's calendar store) and replaces a.Cal when it starts.
 	a.Cal = calendar.New(nil)
 	var sources []work.Source
+	ftasks, err := a.foundationTasks()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Tasks = append(a.Tasks, ftasks...)
 
 	// Domains: each builds its service here, one block per domain.
 	a.Petitions = petition.NewService(db)
