@@ -215,7 +215,9 @@ func TestHTTP(t *testing.T) {
 				t.Fatalf("API own unit: %d", code)
 			}
 			code, body := api(fmt.Sprintf("/api/v1/units/%d", other))
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			if code != 404 || json.Unmarshal([]byte(body), &e) != nil || e.Error.Message == "" || strings.Contains(body, name) {
 				t.Fatalf("API other unit: %d %s", code, body)
 			}
