@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"danvan/internal/auth"
 	"danvan/internal/jobs"
 	"danvan/internal/notify"
+	"danvan/internal/sqldb"
 )
 
 // foundationTasks are the foundation's background tasks: the outbox sender and the
@@ -24,7 +26,24 @@ func (a *App) foundationTasks() ([]jobs.Task, error) {
 		base = "http://" + a.Config.Addr
 	}
 	digest := &notify.Digest{DB: a.DB, BaseURL: base}
-	return []jobs.Task{s.Task(15 * time.Second), digest.Task(15 * time.Minute)}, nil
+	return []jobs.Task{s.Task(15 * time.Second), digest.Task(15 * time.Minute),
+		{Name: "foundation.cleanup", Every: time.Hour, Run: a.cleanup}}, nil
+}
+
+// cleanup removes what only grows: expired sessions, used form nonces older than a week
+// (a form re-sent after that would be accepted again — a week bounds the table while
+// covering any realistic double submit) and login-throttle rows idle for a day.
+func (a *App) cleanup(ctx context.Context, now time.Time) error {
+	if err := (auth.SessionStore{DB: a.DB}).DeleteExpired(ctx); err != nil {
+		return err
+	}
+	day := sqldb.FormatTime(now.Add(-24 * time.Hour))
+	week := sqldb.FormatTime(now.Add(-7 * 24 * time.Hour))
+	if _, err := a.DB.ExecContext(ctx, `DELETE FROM form_nonces WHERE created_at < ?`, week); err != nil {
+		return err
+	}
+	_, err := a.DB.ExecContext(ctx, `DELETE FROM login_throttle WHERE last_failure < ? AND (locked_until = '' OR locked_until < ?)`, day, sqldb.FormatTime(now))
+	return err
 }
 
 // startJobs starts the jobs runner over a.Tasks, tracked by a.workers so Close waits
