@@ -91,6 +91,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Cal = calendar.New(nil)
 	a.Printer = &export.Printer{}
 	var sources []work.Source
+	ftasks, err := a.foundationTasks()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Tasks = append(a.Tasks, ftasks...)
 
 	// Domains: each builds its service here, one block per domain.
 	a.Petitions = petition.NewService(db)

@@ -138,6 +138,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", s.Metrics.Handler(s.DB))
 	s.handle("GET /{$}", s.home)
 	s.authRoutes()
+	s.peopleImportRoutes() // before orgRoutes: /people/import is not /people/{id}
 	s.orgRoutes()
 	s.auditRoutes()
 	s.notifyRoutes()
