@@ -29,7 +29,6 @@ import (
 	"danvan/internal/web"
 )
 
-const demoPassword = "mat-khau-demo-2026"
 
 // draftEnv is the real web server over a fresh database with the demo organisation and
 // the demo draft, reached through real HTTP.
@@ -61,17 +60,17 @@ func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 }
 
 // client is one browser: a cookie jar, no automatic redirects.
-type client struct {
+type draftClient struct {
 	e *draftEnv
 	c *http.Client
 }
 
-func (e *draftEnv) anonymous() *client {
+func (e *draftEnv) anonymous() *draftClient {
 	jar, _ := cookiejar.New(nil)
-	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &draftClient{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (e *draftEnv) login(user string) *client {
+func (e *draftEnv) login(user string) *draftClient {
 	e.t.Helper()
 	c := e.anonymous()
 	res := c.post("/login", url.Values{"username": {user}, "password": {demoPassword}, "next": {"/"}})
@@ -88,7 +87,7 @@ type response struct {
 	header   http.Header
 }
 
-func (c *client) do(req *http.Request) response {
+func (c *draftClient) do(req *http.Request) response {
 	c.e.t.Helper()
 	res, err := c.c.Do(req)
 	if err != nil {
@@ -99,20 +98,20 @@ func (c *client) do(req *http.Request) response {
 	return response{status: res.StatusCode, body: string(b), location: res.Header.Get("Location"), header: res.Header}
 }
 
-func (c *client) get(path string) response {
+func (c *draftClient) get(path string) response {
 	c.e.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, c.e.srv.URL+path, nil)
 	return c.do(req)
 }
 
-func (c *client) post(path string, form url.Values) response {
+func (c *draftClient) post(path string, form url.Values) response {
 	c.e.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, c.e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
 
-func (c *client) postFile(path string, form url.Values, field, name string, content []byte) response {
+func (c *draftClient) postFile(path string, form url.Values, field, name string, content []byte) response {
 	c.e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -132,7 +131,7 @@ func (c *client) postFile(path string, form url.Values, field, name string, cont
 var nonceRe = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
 
 // nonce reads a fresh form nonce from a page.
-func (c *client) nonce(path string) string {
+func (c *draftClient) nonce(path string) string {
 	c.e.t.Helper()
 	res := c.get(path)
 	m := nonceRe.FindStringSubmatch(res.body)
