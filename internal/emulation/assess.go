@@ -704,3 +704,17 @@ func (s *Service) Decide(ctx context.Context, p *org.Principal, roundID int64, i
 	}
 	return s.Round(ctx, p, roundID)
 }
+
+// ResultText is the result with a decimal comma, "—" when unscored.
+func (c Candidate) ResultText() string {
+	if c.Scores == 0 {
+		return "—"
+	}
+	return FormatScore(c.Result)
+}
+
+// TotalText is the weighted result with a decimal comma.
+func (s Score) TotalText() string { return FormatScore(s.Total) }
+
+// Value is the value given to a criterion, with a decimal comma.
+func (s Score) Value(criterionID int64) string { return FormatScore(s.Values[criterionID]) }

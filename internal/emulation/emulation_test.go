@@ -461,3 +461,42 @@ func TestRemindersOncePerModelAndReason(t *testing.T) {
 		}
 	})
 }
+
+func TestDemoModelsInEveryStateLoadedOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db, demo.Models)
+		states := map[string]int{}
+		rows, err := db.QueryContext(f.ctx, `SELECT state, COUNT(*) FROM models GROUP BY state`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var st string
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				t.Fatal(err)
+			}
+			states[st] = n
+		}
+		rows.Close()
+		for _, st := range emulation.States {
+			if states[string(st)] == 0 {
+				t.Errorf("no demo model in state %s (%v)", st, states)
+			}
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM models WHERE honoured = TRUE AND recognised_year = ?`, db.Now().Year()); n < 3 {
+			t.Errorf("%d recognised this year", n)
+		}
+		before := f.count(t, `SELECT COUNT(*) FROM models`)
+		if _, err := demo.Load(f.ctx, db, "mat-khau-demo-2026", demo.Models); err != nil {
+			t.Fatal(err)
+		}
+		if after := f.count(t, `SELECT COUNT(*) FROM models`); after != before {
+			t.Fatalf("second load: %d → %d models", before, after)
+		}
+		d, err := f.svc.Discover(f.ctx, f.who(t, "canbo"), 0, db.Now())
+		if err != nil || d.StuckCount != 1 || d.UnanswerOpen != 1 {
+			t.Fatalf("discovery: stuck %d, unanswered %d, %v", d.StuckCount, d.UnanswerOpen, err)
+		}
+	})
+}

@@ -452,3 +452,26 @@ func (s *Service) reports(ctx context.Context, q sqldb.Querier, modelID, onlyID 
 	}
 	return out, nil
 }
+
+// ValueText is the value with a decimal comma and thousands dots.
+func (f Figure) ValueText() string {
+	whole := int64(f.Value)
+	s := FormatScore(f.Value - float64(whole))
+	out := thousands(whole)
+	if s != "0" {
+		out += strings.TrimPrefix(s, "0")
+	}
+	return out
+}
+
+func thousands(n int64) string {
+	s := itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
