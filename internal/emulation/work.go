@@ -37,7 +37,7 @@ func (s *Service) OpenWork(ctx context.Context, p *org.Principal) ([]work.Item, 
 				rows.Close()
 				return nil, apperr.Wrap("emulation.OpenWork", err)
 			}
-			out = append(out, work.Item{Kind: "Chấm điểm mô hình", Title: name + " (" + round + ")", Link: fmt.Sprintf("/models/rounds/%d/candidates/%d", rid, cid), Unit: unit, Status: "Chờ bạn chấm điểm"})
+			out = append(out, work.Item{Kind: "Chấm điểm mô hình", Title: name + " (" + round + ")", Link: fmt.Sprintf("/model-rounds/%d/candidates/%d", rid, cid), Unit: unit, Status: "Chờ bạn chấm điểm"})
 		}
 		rows.Close()
 	}

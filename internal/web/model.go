@@ -34,7 +34,7 @@ func (s *Server) modelRoutes() {
 	s.handle("POST /models/{id}/support", s.modelAskSupport)
 	s.handle("POST /models/{id}/files", s.modelFiles)
 	s.handle("POST /models/{id}/propose", s.modelPropose)
-	s.handle("POST /models/support/{sid}/answer", s.modelAnswer)
+	s.handle("POST /model-support/{sid}/answer", s.modelAnswer)
 	s.modelRoundRoutes()
 	s.modelPublicRoutes()
 	s.handleAPI("GET /api/v1/models", s.apiModels)

@@ -11,14 +11,14 @@ import (
 )
 
 func (s *Server) modelRoundRoutes() {
-	s.handle("GET /models/criteria", s.criteriaList)
-	s.handle("POST /models/criteria", s.criteriaCreate)
-	s.handle("GET /models/rounds", s.roundList)
-	s.handle("POST /models/rounds", s.roundCreate)
-	s.handle("GET /models/rounds/{id}", s.roundShow)
-	s.handle("POST /models/rounds/{id}/decide", s.roundDecide)
-	s.handle("GET /models/rounds/{id}/candidates/{cid}", s.candidateShow)
-	s.handle("POST /models/rounds/{id}/candidates/{cid}", s.candidateScore)
+	s.handle("GET /model-criteria", s.criteriaList)
+	s.handle("POST /model-criteria", s.criteriaCreate)
+	s.handle("GET /model-rounds", s.roundList)
+	s.handle("POST /model-rounds", s.roundCreate)
+	s.handle("GET /model-rounds/{id}", s.roundShow)
+	s.handle("POST /model-rounds/{id}/decide", s.roundDecide)
+	s.handle("GET /model-rounds/{id}/candidates/{cid}", s.candidateShow)
+	s.handle("POST /model-rounds/{id}/candidates/{cid}", s.candidateScore)
 }
 
 type criteriaPage struct {
@@ -83,7 +83,7 @@ func (s *Server) criteriaCreate(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = s.Models.CreateCriteriaSet(ctx, p, in)
 		if err == nil {
-			return s.redirect(w, r, "/models/criteria", "success", "Đã lưu bộ tiêu chí.")
+			return s.redirect(w, r, "/model-criteria", "success", "Đã lưu bộ tiêu chí.")
 		}
 	}
 	if apperr.KindOf(err) != apperr.Invalid {
@@ -147,7 +147,7 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	rd, err := s.Models.CreateRound(ctx, p, emulation.RoundInput{Name: r.PostFormValue("name"), UnitID: formInt(r, "unit_id"), SetID: formInt(r, "set_id")})
 	if err == nil {
-		return s.redirect(w, r, "/models/rounds/"+strconv.FormatInt(rd.ID, 10), "success", "Đã mở đợt bình xét.")
+		return s.redirect(w, r, "/model-rounds/"+strconv.FormatInt(rd.ID, 10), "success", "Đã mở đợt bình xét.")
 	}
 	if apperr.KindOf(err) != apperr.Invalid {
 		return err
@@ -192,7 +192,7 @@ func (s *Server) roundData(r *http.Request, p *org.Principal) (roundShowPage, er
 	if err != nil {
 		return roundShowPage{}, err
 	}
-	pg := roundShowPage{Page: s.page(r, rd.Name, "models", modelCrumbs(Crumb{Label: "Bình xét", Href: "/models/rounds"}, Crumb{Label: rd.Name})...),
+	pg := roundShowPage{Page: s.page(r, rd.Name, "models", modelCrumbs(Crumb{Label: "Bình xét", Href: "/model-rounds"}, Crumb{Label: rd.Name})...),
 		Round: rd, Set: set, CanDecide: !rd.Decided() && p.CanPath(org.ApproveModel, rd.UnitPath), Rewards: emulation.Rewards}
 	for _, c := range cs {
 		pg.Candidates = append(pg.Candidates, candidateView{c, s.Models.CanAssess(p, rd, c), s.Models.CanSeeScores(p, rd, c)})
@@ -231,7 +231,7 @@ func (s *Server) roundDecide(w http.ResponseWriter, r *http.Request) error {
 		in.Recognised = append(in.Recognised, emulation.Decision{CandidateID: cid, Reward: r.PostFormValue("reward_" + v)})
 	}
 	if _, err = s.Models.Decide(ctx, p, pg.Round.ID, in); err == nil {
-		return s.redirect(w, r, "/models/rounds/"+strconv.FormatInt(pg.Round.ID, 10), "success", "Đã ghi quyết định công nhận.")
+		return s.redirect(w, r, "/model-rounds/"+strconv.FormatInt(pg.Round.ID, 10), "success", "Đã ghi quyết định công nhận.")
 	}
 	if apperr.KindOf(err) != apperr.Invalid {
 		return err
@@ -264,8 +264,8 @@ func (s *Server) candidateData(r *http.Request, p *org.Principal) (candidatePage
 		if c.ID != cid {
 			continue
 		}
-		pg := candidatePage{Page: s.page(r, "Chấm điểm: "+c.Model.Name, "models", modelCrumbs(Crumb{Label: "Bình xét", Href: "/models/rounds"},
-			Crumb{Label: pg0.Round.Name, Href: "/models/rounds/" + strconv.FormatInt(pg0.Round.ID, 10)}, Crumb{Label: c.Model.Name})...),
+		pg := candidatePage{Page: s.page(r, "Chấm điểm: "+c.Model.Name, "models", modelCrumbs(Crumb{Label: "Bình xét", Href: "/model-rounds"},
+			Crumb{Label: pg0.Round.Name, Href: "/model-rounds/" + strconv.FormatInt(pg0.Round.ID, 10)}, Crumb{Label: c.Model.Name})...),
 			Round: pg0.Round, Set: pg0.Set, C: c.Candidate, CanAssess: c.CanAssess, SeeScores: c.SeeScores,
 			Own: c.Model.CreatedBy == p.UserID || (p.PersonID != 0 && c.Model.OwnerPerson == p.PersonID)}
 		pg.Scores, err = s.Models.Scores(r.Context(), p, pg0.Round, c.Candidate)
@@ -311,7 +311,7 @@ func (s *Server) candidateScore(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = s.Models.SubmitScore(ctx, p, pg.C.ID, in)
 	if err == nil {
-		return s.redirect(w, r, "/models/rounds/"+strconv.FormatInt(pg.Round.ID, 10)+"/candidates/"+strconv.FormatInt(pg.C.ID, 10), "success", "Đã gửi phiếu chấm điểm.")
+		return s.redirect(w, r, "/model-rounds/"+strconv.FormatInt(pg.Round.ID, 10)+"/candidates/"+strconv.FormatInt(pg.C.ID, 10), "success", "Đã gửi phiếu chấm điểm.")
 	}
 	if k := apperr.KindOf(err); k != apperr.Invalid && k != apperr.Forbidden && k != apperr.Conflict {
 		return err
