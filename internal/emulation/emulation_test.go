@@ -17,6 +17,7 @@ import (
 	"danvan/internal/dbtest"
 	"danvan/internal/demo"
 	"danvan/internal/emulation"
+	"danvan/internal/gen"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
 )
@@ -497,6 +498,35 @@ func TestDemoModelsInEveryStateLoadedOnce(t *testing.T) {
 		d, err := f.svc.Discover(f.ctx, f.who(t, "canbo"), 0, db.Now())
 		if err != nil || d.StuckCount != 1 || d.UnanswerOpen != 1 {
 			t.Fatalf("discovery: stuck %d, unanswered %d, %v", d.StuckCount, d.UnanswerOpen, err)
+		}
+	})
+}
+
+func TestGeneratorFillsTreeAndRollup(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		s, err := gen.Run(ctx, db, gen.Options{Units: 300, People: 500, Seed: 3, Generators: []gen.Generator{emulation.Generator(3000)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n, honoured, rolled int
+		_ = db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN honoured = TRUE THEN 1 ELSE 0 END), 0) FROM models`).Scan(&n, &honoured)
+		_ = db.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM model_rollup WHERE unit_id = ?`, s.Root.ID).Scan(&rolled)
+		if n != 3000 || rolled != n || honoured == 0 {
+			t.Fatalf("%d models, %d in the root's rollup, %d honoured", n, rolled, honoured)
+		}
+		svc := emulation.NewService(db)
+		p := &org.Principal{UserID: 1, Grants: []org.Grant{{UnitID: s.Root.ID, UnitPath: s.Root.Path, Role: org.RoleStaff}}}
+		d, err := svc.Discover(ctx, p, s.Root.ID, db.Now())
+		if err != nil || d.Self.Total != 3000 || d.StuckCount == 0 || d.UnanswerOpen == 0 {
+			t.Fatalf("discovery %d stuck %d unanswered %d: %v", d.Self.Total, d.StuckCount, d.UnanswerOpen, err)
+		}
+		sum := 0
+		for _, c := range d.Children {
+			sum += c.Total
+		}
+		if sum != 3000 {
+			t.Fatalf("children add up to %d", sum)
 		}
 	})
 }
