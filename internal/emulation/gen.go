@@ -133,7 +133,7 @@ func generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options, 
 		created := ts(200 + r.IntN(900))
 		rows = append(rows, []any{id, kind, h.ID, h.Path, name, search.Fold(name + " " + holder), holder, field, y,
 			"Vấn đề cần giải quyết của mô hình.", "Mục tiêu đo được.", "Tiêu chí: tỷ lệ hài lòng trên 90%.", "Cách làm cụ thể, phân công rõ người rõ việc.", "Cơ quan",
-			"Cán bộ, người dân", "Ban chấp hành", "Kết quả dự kiến.", "Câu chuyện của mô hình "+itoa(id)+".", string(st), stop, level, reward, decision, ry, rat, honoured,
+			"Cán bộ, người dân", "Ban chấp hành", "Kết quả dự kiến.", "Câu chuyện của mô hình " + itoa(id) + ".", string(st), stop, level, reward, decision, ry, rat, honoured,
 			last, watch, created, created})
 		if st != Draft && r.IntN(10) == 0 {
 			up := h.Path[:strings.LastIndex(strings.TrimSuffix(h.Path, "/"), "/")+1]
