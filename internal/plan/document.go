@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"danvan/internal/apperr"
+	"danvan/internal/attach"
 	"danvan/internal/audit"
 	"danvan/internal/org"
 	"danvan/internal/plan/notation"
@@ -509,3 +510,23 @@ func (s *Service) RemoveLink(ctx context.Context, p *org.Principal, linkID int64
 
 // CanEditDocument reports whether p keeps the document.
 func CanEditDocument(p *org.Principal, d Document) bool { return p.CanPath(org.ManagePlan, d.UnitPath) }
+
+// AttachDocumentFiles stores files (the text of the document) on a document kept by p.
+// Errors: Forbidden, Invalid.
+func (s *Service) AttachDocumentFiles(ctx context.Context, p *org.Principal, d Document, files []attach.Upload, store *attach.Store) error {
+	if !CanEditDocument(p, d) {
+		return apperr.New(apperr.Forbidden, "plan.AttachDocumentFiles", "Bạn không có quyền sửa văn bản này.")
+	}
+	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		var names []string
+		for _, f := range files {
+			saved, err := store.Save(ctx, tx, "document", d.ID, f, attach.Office)
+			if err != nil {
+				return err
+			}
+			names = append(names, saved.Name)
+		}
+		return audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "document", EntityID: d.ID, Action: "file",
+			Summary: "Đính kèm tệp vào " + d.Label() + ": " + strings.Join(names, ", "), After: names})
+	})
+}

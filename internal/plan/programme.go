@@ -78,6 +78,37 @@ func (t Target) Percent() float64 {
 	return math.Min(999, *t.Actual/t.Value*100)
 }
 
+// ValueText is the target value the Vietnamese way ("1.234,5").
+func (t Target) ValueText() string { return FormatNumber(t.Value) }
+
+// ActualText is the actual value the Vietnamese way, "" when not reported.
+func (t Target) ActualText() string {
+	if t.Actual == nil {
+		return ""
+	}
+	return FormatNumber(*t.Actual)
+}
+
+// FormatNumber writes 1234.5 as "1.234,5".
+func FormatNumber(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		if len(frac) > 2 {
+			frac = frac[:2]
+		}
+		b.WriteString("," + frac)
+	}
+	return b.String()
+}
+
 // TargetInput is one target of the plan form.
 type TargetInput struct {
 	Indicator string
