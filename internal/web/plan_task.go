@@ -11,6 +11,7 @@ import (
 	"danvan/internal/org"
 	"danvan/internal/plan"
 	"danvan/internal/sqldb"
+	"danvan/internal/work"
 )
 
 func (s *Server) taskRoutes() {
@@ -138,7 +139,7 @@ func (s *Server) taskNewForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	pg.Form = url.Values{"start_on": {FormatDate(s.DB.Now().Format("2006-01-02"))}, "priority": {"2"}, "plan_id": {q.Get("plan")}, "unit_id": {q.Get("unit")}, "document_id": {q.Get("document")}}
+	pg.Form = url.Values{"start_on": {FormatDate(work.Today(s.DB.Now()))}, "priority": {"2"}, "plan_id": {q.Get("plan")}, "unit_id": {q.Get("unit")}, "document_id": {q.Get("document")}}
 	if pl := formIntQ(q, "plan"); pl != 0 {
 		if x, err := s.Plans.Plan(r.Context(), p, pl); err == nil {
 			pg.Form.Set("unit_id", strconv.FormatInt(x.UnitID, 10))

@@ -109,7 +109,7 @@ func (s *Server) trainingNewForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg.Form = url.Values{"kind": {"quan-triet"}, "held_on": {FormatDate(s.DB.Now().Format("2006-01-02"))}}
+	pg.Form = url.Values{"kind": {"quan-triet"}, "held_on": {FormatDate(work.Today(s.DB.Now()))}}
 	return s.render(w, r, http.StatusOK, "plan/session_form", pg)
 }
 
