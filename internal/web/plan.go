@@ -290,8 +290,9 @@ func (s *Server) docSave(w http.ResponseWriter, r *http.Request) error {
 			pg.Doc.ID = id
 			pg.Title = "Sửa văn bản"
 		}
-		if pg.Units, err = s.manageUnits(r, p, org.ManagePlan); err != nil {
-			return err
+		var uerr error
+		if pg.Units, uerr = s.manageUnits(r, p, org.ManagePlan); uerr != nil {
+			return uerr
 		}
 		withFormError(&pg.Page, r, err)
 		return s.render(w, r, http.StatusUnprocessableEntity, "plan/doc_form", pg)
