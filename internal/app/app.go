@@ -102,6 +102,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Petitions = petition.NewService(db)
 
 	a.Plans = plan.NewService(db)
+	a.Plans.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Plans.Files = a.Files
+	sources = append(sources, a.Plans)
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "plan.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Plans.Remind(ctx, now)
+		return err
+	}})
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("gov_documents", "unit_path"), org.ReplacePathPrefix("plans", "unit_path"),
+		org.ReplacePathPrefix("tasks", "unit_path"), org.ReplacePathPrefix("tasks", "assigner_path"), org.ReplacePathPrefix("training_sessions", "unit_path"))
 
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
