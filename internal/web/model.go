@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -190,34 +189,6 @@ func parseModelForm(w http.ResponseWriter, r *http.Request, field string) (conte
 		return nil, errUploadTooLarge(field)
 	}
 	return ctx, err
-}
-
-// uploads reads the files of a multipart field.
-func uploads(r *http.Request, field string) ([]attach.Upload, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var out []attach.Upload
-	for _, fh := range r.MultipartForm.File[field] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue
-		}
-		if fh.Size > attach.DefaultMaxSize {
-			return nil, &apperr.Error{Kind: apperr.Invalid, Op: "web.uploads", Message: "Ảnh hoặc tệp quá lớn.",
-				Fields: map[string]string{field: "Tệp \"" + fh.Filename + "\" nặng " + strconv.FormatInt(fh.Size>>20, 10) + " MB, vượt giới hạn 10 MB mỗi tệp. Hãy giảm kích thước rồi gửi lại."}}
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "web.uploads", "Không đọc được tệp tải lên.")
-		}
-		b, err := io.ReadAll(io.LimitReader(f, attach.DefaultMaxSize+1))
-		f.Close()
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "web.uploads", "Không đọc được tệp tải lên.")
-		}
-		out = append(out, attach.Upload{Name: fh.Filename, Data: b})
-	}
-	return out, nil
 }
 
 func modelInput(r *http.Request) (emulation.Input, error) {
