@@ -201,4 +201,3 @@ func (s *CalendarStore) DeleteDay(ctx context.Context, p *org.Principal, date st
 	}
 	return s.Load(ctx)
 }
-

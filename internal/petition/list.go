@@ -319,7 +319,7 @@ func (s *Service) Link(ctx context.Context, p *org.Principal, id, otherID int64)
 		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: a.UnitID, Entity: "petition", EntityID: id, Action: "link",
 			Summary: "Gộp đơn " + FormatCode(a.Code) + " và " + FormatCode(b.Code) + " vào hồ sơ vụ việc số " + itoa64(caseID),
-			After: map[string]int64{"case_id": caseID, "other_id": otherID}})
+			After:   map[string]int64{"case_id": caseID, "other_id": otherID}})
 	})
 	return caseID, apperr.Wrap("petition.Link", err)
 }

@@ -122,16 +122,16 @@ func (c Channel) Valid() bool {
 type State string
 
 const (
-	Received   State = "received"    // Đã tiếp nhận
-	Classified State = "classified"  // Đã phân loại
+	Received     State = "received"    // Đã tiếp nhận
+	Classified   State = "classified"  // Đã phân loại
 	ForwardedOut State = "forwarded"   // Đã chuyển đơn
-	Rejected   State = "rejected"    // Không thụ lý
-	Accepted   State = "accepted"    // Đã thụ lý
-	InProgress State = "in-progress" // Đang giải quyết
-	Extended   State = "extended"    // Đang giải quyết (đã gia hạn)
-	Suspended  State = "suspended"   // Tạm đình chỉ
-	Resolved   State = "resolved"    // Đã giải quyết
-	Closed     State = "closed"      // Đã kết thúc
+	Rejected     State = "rejected"    // Không thụ lý
+	Accepted     State = "accepted"    // Đã thụ lý
+	InProgress   State = "in-progress" // Đang giải quyết
+	Extended     State = "extended"    // Đang giải quyết (đã gia hạn)
+	Suspended    State = "suspended"   // Tạm đình chỉ
+	Resolved     State = "resolved"    // Đã giải quyết
+	Closed       State = "closed"      // Đã kết thúc
 )
 
 // States lists the states in order.
@@ -377,7 +377,9 @@ func (s *Service) canView(ctx context.Context, q sqldb.Querier, p *org.Principal
 }
 
 // CanHandle reports whether p may record actions on pt.
-func CanHandle(p *org.Principal, pt *Petition) bool { return p.CanPath(org.HandlePetition, pt.UnitPath) }
+func CanHandle(p *org.Principal, pt *Petition) bool {
+	return p.CanPath(org.HandlePetition, pt.UnitPath)
+}
 
 const petitionCols = `p.id, p.code, p.kind, p.channel, p.state, p.open, p.unit_id, p.unit_path, u.name, p.received_on, p.round, p.complexity, p.area, p.competent,
 	p.subject, p.content, p.sender_name, p.sender_phone, p.sender_email, p.sender_address, p.sender_idno, p.forwarded_from, p.forwarded_to, p.reason,
@@ -557,4 +559,3 @@ func monthOf(day string) string {
 	}
 	return day
 }
-

@@ -46,7 +46,7 @@ func (s Step) Label() string {
 	return string(s)
 }
 
-// Complexities and areas a rule may name ('' in a rule: any).
+// Complexities and areas a rule may name (” in a rule: any).
 var (
 	Complexities = []string{"normal", "complex", "very-complex"}
 	Areas        = []string{"normal", "remote"}
@@ -132,7 +132,7 @@ func scanRule(sc interface{ Scan(...any) error }) (Rule, error) {
 }
 
 // RuleFor returns the rule in force on day `on` for a petition's characteristics: among
-// the rows matching (a row's '' or 0 matches anything), the most recent effective date
+// the rows matching (a row's ” or 0 matches anything), the most recent effective date
 // wins, then the most specific row. ok is false when no rule applies (no legal limit).
 func RuleFor(ctx context.Context, q sqldb.Querier, kind Kind, step Step, round int, complexity, area, on string) (Rule, bool, error) {
 	row := q.QueryRowContext(ctx, `SELECT `+ruleCols+` FROM petition_rules
