@@ -16,28 +16,31 @@ import (
 )
 
 // CalendarStore keeps the administrator's calendar adjustments (ngày nghỉ, ngày làm bù)
-// in the calendar_days table and the calendar built from them in memory. Current is safe
-// for concurrent use: a reload builds a new calendar and swaps a pointer. Each change in
-// this instance reloads at once; other instances notice the change counter
-// (calendar_changes) through Refresh, which the app runs every minute.
+// in the calendar_days table and applies them to one *calendar.Calendar in memory
+// (Calendar.Reset, safe for concurrent use), so every holder of that pointer — the web
+// layer, the other domains — sees a change at once. Each change in this instance reloads
+// at once; other instances notice the change counter (calendar_changes) through Refresh,
+// which the app runs every minute.
 type CalendarStore struct {
 	DB      *sqldb.DB
-	cur     atomic.Pointer[calendar.Calendar]
+	cal     *calendar.Calendar
 	version atomic.Int64
 	mu      sync.Mutex // one reload at a time
 }
 
-// NewCalendarStore returns a store whose calendar applies the statutory rules only until
-// Load is called.
-func NewCalendarStore(db *sqldb.DB) *CalendarStore {
-	s := &CalendarStore{DB: db}
-	s.cur.Store(calendar.New(nil))
+// NewCalendarStore returns a store updating cal (a new calendar when nil), which applies
+// the statutory rules only until Load is called.
+func NewCalendarStore(db *sqldb.DB, cal ...*calendar.Calendar) *CalendarStore {
+	s := &CalendarStore{DB: db, cal: calendar.New(nil)}
+	if len(cal) > 0 && cal[0] != nil {
+		s.cal = cal[0]
+	}
 	s.version.Store(-1)
 	return s
 }
 
-// Current returns the calendar in force (never nil).
-func (s *CalendarStore) Current() *calendar.Calendar { return s.cur.Load() }
+// Current returns the calendar (always the same pointer, kept up to date).
+func (s *CalendarStore) Current() *calendar.Calendar { return s.cal }
 
 // Day is one administrator adjustment as stored.
 type Day struct {
@@ -79,7 +82,7 @@ func (s *CalendarStore) Load(ctx context.Context) error {
 		}
 		adj = append(adj, calendar.Adjustment{Date: date, Kind: k, Name: d.Name})
 	}
-	s.cur.Store(calendar.New(adj))
+	s.cal.Reset(adj)
 	s.version.Store(version)
 	return nil
 }

@@ -51,7 +51,8 @@ type Deps struct {
 	Calendar *calendar.Calendar  // working days and holidays
 
 	// Domains.
-	Petitions *petition.Service
+	Petitions    *petition.Service
+	CalendarDays *petition.CalendarStore // administrator's days off and swapped working days
 
 	Plans *plan.Service
 
