@@ -77,4 +77,3 @@ func TestCalendarCommand(t *testing.T) {
 		t.Errorf("with a day off on 1/7: %q %v, want 2026-07-15", got, err)
 	}
 }
-
