@@ -119,7 +119,7 @@ type ActionInput struct {
 	Conclusion     string // resolve
 	Note           string // close
 	// Attach runs inside the transaction (resolve: the decision or conclusion file).
-	Attach func(tx *sqldb.Tx, petitionID int64) error
+	Attach func(ctx context.Context, tx *sqldb.Tx, petitionID int64) error
 }
 
 // Do performs an action on a petition, refusing transitions the rules do not allow,
@@ -165,7 +165,7 @@ func (s *Service) Do(ctx context.Context, p *org.Principal, id int64, a Action, 
 			pt.DueOn = ""
 		}
 		if in.Attach != nil {
-			if err := in.Attach(tx, id); err != nil {
+			if err := in.Attach(ctx, tx, id); err != nil {
 				return err
 			}
 		}

@@ -35,7 +35,7 @@ type Input struct {
 	ForwardedFrom string
 	IdemKey       string // public API Idempotency-Key ("" none)
 	// Attach, when set, runs inside the creating transaction (attachments).
-	Attach func(tx *sqldb.Tx, petitionID int64) error
+	Attach func(ctx context.Context, tx *sqldb.Tx, petitionID int64) error
 }
 
 func (s *Service) validateInput(ctx context.Context, q sqldb.Querier, in *Input, staff bool, v *apperr.Validation) org.Unit {
@@ -198,13 +198,18 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 	if staff && u.ID != 0 && !p.CanPath(org.HandlePetition, u.Path) {
 		v.Add("unit_id", "Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
 	}
+	if !staff && u.ID != 0 && u.Kind != org.KindUpperCommittee && u.Kind != org.KindAgency {
+		v.Add("unit_id", "Hãy chọn một cơ quan nhận đơn trong danh sách.")
+	}
 	if err := v.Err(); err != nil {
 		return Petition{}, err
 	}
 	if in.IdemKey != "" {
 		var id int64
 		if err := s.DB.QueryRowContext(ctx, `SELECT id FROM petitions WHERE idem_key = ?`, in.IdemKey).Scan(&id); err == nil {
-			return loadPetition(ctx, s.DB, id)
+			pt, err := loadPetition(ctx, s.DB, id)
+			pt.Repeated = true
+			return pt, err
 		}
 	}
 	var id int64
@@ -263,7 +268,7 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 			return err
 		}
 		if in.Attach != nil {
-			if err := in.Attach(tx, id); err != nil {
+			if err := in.Attach(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -273,7 +278,9 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 	if err == errIdem {
 		var eid int64
 		if e := s.DB.QueryRowContext(ctx, `SELECT id FROM petitions WHERE idem_key = ?`, in.IdemKey).Scan(&eid); e == nil {
-			return loadPetition(ctx, s.DB, eid)
+			pt, err := loadPetition(ctx, s.DB, eid)
+			pt.Repeated = true
+			return pt, err
 		}
 	}
 	if err != nil {

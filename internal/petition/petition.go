@@ -62,6 +62,9 @@ const (
 // Kinds lists the kinds in display order.
 var Kinds = []Kind{Complaint, Denunciation, Feedback}
 
+// Lower is the label in lower case, inside a sentence ("đơn tố cáo").
+func (k Kind) Lower() string { return strings.ToLower(k.Label()) }
+
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return k == Complaint || k == Denunciation || k == Feedback }
 
@@ -236,6 +239,7 @@ type Petition struct {
 	CreatedBy     int64
 	CreatedAt     string
 	UpdatedAt     string
+	Repeated      bool // Submit returned the petition of an earlier request with the same key
 
 	// Filled by Get.
 	Steps        []StepDeadline
@@ -257,11 +261,17 @@ type Sender struct {
 // maskedName replaces a denouncer's name for those who may not see it.
 const maskedName = "Người tố cáo (thông tin được bảo mật)"
 
+// ComplexityLabel names the petition's complexity.
+func (pt Petition) ComplexityLabel() string { return ComplexityLabel(pt.Complexity) }
+
+// ResultLabel names the result of the resolution.
+func (pt Petition) ResultLabel() string { return ResultLabel(pt.Result) }
+
 // Confidential reports whether the petition's sender identity is protected.
-func (pt *Petition) Confidential() bool { return pt.Kind == Denunciation }
+func (pt Petition) Confidential() bool { return pt.Kind == Denunciation }
 
 // DisplayCode is the tracking code in groups.
-func (pt *Petition) DisplayCode() string { return FormatCode(pt.Code) }
+func (pt Petition) DisplayCode() string { return FormatCode(pt.Code) }
 
 // Assignee is a person assigned to a petition.
 type Assignee struct {
@@ -285,6 +295,14 @@ type StepDeadline struct {
 	// Computed for display.
 	DaysLeft int // working days left (negative: overdue)
 	Badge    work.Badge
+}
+
+// Overdue is the number of working days past the deadline (0 when not overdue).
+func (d StepDeadline) Overdue() int {
+	if d.DaysLeft < 0 {
+		return -d.DaysLeft
+	}
+	return 0
 }
 
 // StatusLabel names a step's status.

@@ -107,6 +107,12 @@ func (r Rule) Describe() string {
 	return s
 }
 
+// ComplexityText names the rule's complexity ("Mọi mức độ" for any).
+func (r Rule) ComplexityText() string { return ComplexityLabel(r.Complexity) }
+
+// AreaText names the rule's area.
+func (r Rule) AreaText() string { return AreaLabel(r.Area) }
+
 // RoundLabel names the round.
 func (r Rule) RoundLabel() string {
 	switch r.Round {
