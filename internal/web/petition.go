@@ -20,6 +20,7 @@ import (
 // petitionRoutes registers the pages and API of the petition domain.
 func (s *Server) petitionRoutes() {
 	s.handle("GET /petitions", s.petitionList)
+	s.handle("GET /petitions/export.xlsx", s.petitionExport)
 	s.handle("GET /petitions/dashboard", s.petitionDashboard)
 	s.handle("GET /petitions/new", s.petitionNewForm)
 	s.handle("POST /petitions/new", s.petitionCreate)

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"danvan/internal/attach"
 	"danvan/internal/auth"
 	"danvan/internal/dbtest"
@@ -182,6 +184,33 @@ func TestDenouncerIdentityNeverLeaks(t *testing.T) {
 					if strings.Contains(body, sec) {
 						t.Errorf("%s sees %q on %s", u, sec, pth)
 					}
+				}
+			}
+		}
+		// The .xlsx export, opened and read cell by cell.
+		for _, u := range []string{"tiepdan2", "canbo", "thutruong1", "tiepdan1"} {
+			status, body := st.get(u, "/petitions/export.xlsx?kind=to-cao")
+			if status != 200 {
+				t.Fatalf("%s export: %d", u, status)
+			}
+			x, err := excelize.OpenReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s export does not open: %v", u, err)
+			}
+			rows, err := x.GetRows(x.GetSheetName(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := ""
+			for _, r := range rows {
+				all += strings.Join(r, "|") + "\n"
+			}
+			if !strings.Contains(all, petition.FormatCode(code)) || !strings.Contains(all, "Tố cáo") {
+				t.Errorf("%s export lacks the denunciation: %q", u, all[:min(300, len(all))])
+			}
+			for _, sec := range secrets {
+				if strings.Contains(all, sec) {
+					t.Errorf("%s export shows %q", u, sec)
 				}
 			}
 		}
