@@ -53,7 +53,8 @@ type Deps struct {
 	Printer  *export.Printer     // PDF exports (one Chromium); nil: the print page instead (sendDocument)
 
 	// Domains.
-	Petitions *petition.Service
+	Petitions    *petition.Service
+	CalendarDays *petition.CalendarStore // administrator's days off and swapped working days
 
 	Plans *plan.Service
 
@@ -138,6 +139,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", s.Metrics.Handler(s.DB))
 	s.handle("GET /{$}", s.home)
 	s.authRoutes()
+	s.peopleImportRoutes() // before orgRoutes: /people/import is not /people/{id}
 	s.orgRoutes()
 	s.auditRoutes()
 	s.notifyRoutes()
