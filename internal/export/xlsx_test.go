@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"strconv"
@@ -139,6 +140,21 @@ func TestWriteXLSXTooManyRows(t *testing.T) {
 	}
 	if err := WriteXLSX(&buf, Sheet{Columns: []Column{{Header: "A"}}, Rows: [][]any{{1}, {2}}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A source that fails reports through Err, and the export fails without writing.
+func TestWriteXLSXSourceError(t *testing.T) {
+	var failed error
+	s := Sheet{Columns: []Column{{Header: "A"}},
+		More: func(yield func([]any) bool) {
+			yield([]any{1})
+			failed = errors.New("query failed")
+		},
+		Err: func() error { return failed }}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, s); err == nil || !errors.Is(err, failed) || buf.Len() != 0 {
+		t.Fatalf("err = %v, %d bytes written", err, buf.Len())
 	}
 }
 
