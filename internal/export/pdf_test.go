@@ -181,15 +181,18 @@ func TestPDFCanceled(t *testing.T) {
 
 func BenchmarkPDFOnePage(b *testing.B) {
 	p := testPrinter(b)
-	d := sampleParty()
-	if err := p.PDF(b.Context(), io.Discard, d); err != nil { // warm up: start the browser
+	d := sampleState() // one A4 page: header, headings, a table, signature
+	var buf bytes.Buffer
+	if err := p.PDF(b.Context(), &buf, d); err != nil { // warm up: start the browser
 		b.Fatal(err)
 	}
+	n := pages(b, buf.Bytes())
 	for b.Loop() {
 		if err := p.PDF(b.Context(), io.Discard, d); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(n), "pages")
 }
 
 func BenchmarkPDF20Pages(b *testing.B) {

@@ -63,7 +63,8 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 			return err
 		}
 	}
-	f.SetActiveSheet(0)
+	// No f.SetActiveSheet: the first sheet is active already, and the call would parse
+	// every streamed sheet back into memory (500 MB of allocations for 100k rows).
 	if err := f.Write(w); err != nil {
 		return apperr.Wrap("export.WriteXLSX", err)
 	}
