@@ -23,6 +23,7 @@ import (
 	"danvan/internal/auth"
 	"danvan/internal/config"
 	"danvan/internal/dbtest"
+	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
 )
 
@@ -94,6 +95,12 @@ func (c *client) mustLogin(user string) {
 	if res, body := c.login(user, demoPassword); res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("login %s: %d %s", user, res.StatusCode, body)
 	}
+}
+
+func newClientAs(t *testing.T, s *app.Started, user string) *client {
+	c := newClient(t, s)
+	c.mustLogin(user)
+	return c
 }
 
 var nonceRE = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
@@ -300,6 +307,47 @@ func TestHTTP(t *testing.T) {
 			}
 			if n := scalar[int](t, s, `SELECT COUNT(*) FROM people WHERE full_name = 'Đỗ Văn Hùng'`); n != 1 {
 				t.Fatalf("double submit made %d people", n)
+			}
+		})
+
+		t.Run("audit log within the subtree", func(t *testing.T) {
+			c := newClient(t, s)
+			c.mustLogin("bithu1")
+			if res, body := c.get("/admin"); res.StatusCode != 200 || !strings.Contains(body, `href="/audit"`) {
+				t.Fatalf("/admin: %d", res.StatusCode)
+			}
+			_, body := c.get("/audit?actor=bithu1&entity=person")
+			if !strings.Contains(body, "Thêm người Đỗ Văn Hùng") {
+				t.Fatalf("own change missing from the filtered log")
+			}
+			if _, body := c.get("/audit?actor=khongcoai"); strings.Contains(body, "Thêm người") {
+				t.Fatal("an unknown actor shows entries")
+			}
+			// The administrator adds someone in another agency: bithu1 must not see it.
+			other := scalar[int64](t, s, `SELECT u.id FROM units u WHERE u.kind = 'co-quan' AND NOT EXISTS (
+				SELECT 1 FROM role_grants g JOIN users us ON us.id = g.user_id JOIN units gu ON gu.id = g.unit_id
+				WHERE us.username = 'bithu1' AND (u.path LIKE gu.path || '%' OR gu.path LIKE u.path || '%')) ORDER BY u.id LIMIT 1`)
+			admin, err := org.LoadPrincipal(ctx, s.DB, scalar[int64](t, s, `SELECT id FROM users WHERE username = 'admin'`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Org.CreatePerson(ctx, admin, org.PersonInput{FullName: "Vũ Thị Ngoài Phạm Vi", UnitID: other}); err != nil {
+				t.Fatal(err)
+			}
+			summary := scalar[string](t, s, `SELECT summary FROM audit_log WHERE unit_id = ? ORDER BY id DESC LIMIT 1`, other)
+			if _, body := newClientAs(t, s, "admin").get("/audit"); !strings.Contains(body, summary) {
+				t.Fatalf("administrator does not see %q", summary)
+			}
+			if _, body := c.get("/audit"); strings.Contains(body, summary) {
+				t.Fatalf("entry outside the subtree shown: %q", summary)
+			}
+			if res, _ := c.get(fmt.Sprintf("/audit?unit=%d", other)); res.StatusCode != 404 {
+				t.Fatalf("audit of a unit outside the subtree: %d", res.StatusCode)
+			}
+			m := newClient(t, s)
+			m.mustLogin("dangvien1")
+			if res, _ := m.get("/audit"); res.StatusCode != 403 {
+				t.Fatalf("member opening the audit log: %d", res.StatusCode)
 			}
 		})
 
