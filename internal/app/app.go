@@ -22,6 +22,7 @@ import (
 	"danvan/internal/demo"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
+	"danvan/internal/export"
 	"danvan/internal/jobs"
 	"danvan/internal/notify"
 	"danvan/internal/org"
@@ -43,6 +44,9 @@ type App struct {
 	Notify *notify.Service
 	Cal    *calendar.Calendar
 	Web    *web.Server
+	// Printer makes the PDF exports: one headless Chromium for the process, started on the
+	// first PDF and stopped by Close.
+	Printer *export.Printer
 
 	// Domains.
 	Petitions *petition.Service
@@ -85,6 +89,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	// The calendar's administrator adjustments live in the database; the petitions domain
 	// loads them (see petition's calendar store) and replaces a.Cal when it starts.
 	a.Cal = calendar.New(nil)
+	a.Printer = &export.Printer{}
 	var sources []work.Source
 	ftasks, err := a.foundationTasks()
 	if err != nil {
@@ -101,11 +106,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
 	sources = append(sources, a.Drafts)
+	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 
 	a.Models = emulation.NewService(db)
 
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate},
-		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal,
+		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer,
 			Petitions: a.Petitions, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models})
 	if err != nil {
 		db.Close()
@@ -120,6 +126,7 @@ func (a *App) Close() error {
 		a.stop()
 	}
 	a.workers.Wait()
+	a.Printer.Close()
 	return a.DB.Close()
 }
 

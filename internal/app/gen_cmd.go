@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"danvan/internal/draft"
 	"danvan/internal/gen"
 )
 
@@ -17,7 +18,9 @@ func genCommands() []Command {
 // genGenerators are the domains' synthetic data, run after the organisation, one line per
 // domain (see package gen).
 func genGenerators() []gen.Generator {
-	return nil
+	return []gen.Generator{
+		draft.Generate,
+	}
 }
 
 func cmdGen(ctx context.Context, env Env, args []string) error {
