@@ -27,14 +27,14 @@ import (
 	"danvan/internal/org/peopleimport"
 )
 
-const demoPassword = "web-test-matkhau-2026"
+const appPassword = "web-test-matkhau-2026"
 
 // eachServer runs fn against the real application with the demo organisation, on SQLite
 // and, when DANVAN_TEST_POSTGRES_URL is set, on PostgreSQL.
 func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started)) {
 	t.Helper()
 	run := func(t *testing.T, dbURL string) {
-		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Demo: true, DemoPassword: demoPassword}
+		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Demo: true, DemoPassword: appPassword}
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		s, err := app.Start(context.Background(), cfg, logger, io.Discard)
 		if err != nil {
@@ -49,19 +49,19 @@ func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started)) {
 	}
 }
 
-type client struct {
+type appClient struct {
 	t    *testing.T
 	base string
 	http *http.Client
 }
 
-func newClient(t *testing.T, s *app.Started) *client {
+func newClient(t *testing.T, s *app.Started) *appClient {
 	jar, _ := cookiejar.New(nil)
-	return &client{t: t, base: s.URL, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &appClient{t: t, base: s.URL, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (c *client) do(req *http.Request) (*http.Response, string) {
+func (c *appClient) do(req *http.Request) (*http.Response, string) {
 	c.t.Helper()
 	res, err := c.http.Do(req)
 	if err != nil {
@@ -72,43 +72,43 @@ func (c *client) do(req *http.Request) (*http.Response, string) {
 	return res, string(b)
 }
 
-func (c *client) get(path string) (*http.Response, string) {
+func (c *appClient) get(path string) (*http.Response, string) {
 	c.t.Helper()
 	req, _ := http.NewRequest("GET", c.base+path, nil)
 	return c.do(req)
 }
 
-func (c *client) post(path string, form url.Values) (*http.Response, string) {
+func (c *appClient) post(path string, form url.Values) (*http.Response, string) {
 	c.t.Helper()
 	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
 
-func (c *client) login(user, pw string) (*http.Response, string) {
+func (c *appClient) login(user, pw string) (*http.Response, string) {
 	c.t.Helper()
 	return c.post("/login", url.Values{"username": {user}, "password": {pw}})
 }
 
-func (c *client) mustLogin(user string) {
+func (c *appClient) mustLogin(user string) {
 	c.t.Helper()
-	if res, body := c.login(user, demoPassword); res.StatusCode != http.StatusSeeOther {
+	if res, body := c.login(user, appPassword); res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("login %s: %d %s", user, res.StatusCode, body)
 	}
 }
 
-func newClientAs(t *testing.T, s *app.Started, user string) *client {
+func newClientAs(t *testing.T, s *app.Started, user string) *appClient {
 	c := newClient(t, s)
 	c.mustLogin(user)
 	return c
 }
 
-var nonceRE = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
+var appNonceRE = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
 
-func (c *client) nonce(path string) string {
+func (c *appClient) nonce(path string) string {
 	c.t.Helper()
 	_, body := c.get(path)
-	m := nonceRE.FindStringSubmatch(body)
+	m := appNonceRE.FindStringSubmatch(body)
 	if m == nil {
 		c.t.Fatalf("no form nonce on %s", path)
 	}
@@ -164,7 +164,7 @@ func TestHTTP(t *testing.T) {
 
 		t.Run("login", func(t *testing.T) {
 			c := newClient(t, s)
-			res, _ := c.login("bithu1", demoPassword)
+			res, _ := c.login("bithu1", appPassword)
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("good login: %d", res.StatusCode)
 			}
@@ -182,7 +182,7 @@ func TestHTTP(t *testing.T) {
 			}
 			msg := regexp.MustCompile(`(?s)role="alert"[^>]*>(.*?)</`)
 			_, wrongPw := newClient(t, s).login("bithu1", "sai-mat-khau-123")
-			_, wrongUser := newClient(t, s).login("khongcoai", demoPassword)
+			_, wrongUser := newClient(t, s).login("khongcoai", appPassword)
 			a, b := msg.FindStringSubmatch(wrongPw), msg.FindStringSubmatch(wrongUser)
 			if a == nil || b == nil || a[1] != b[1] {
 				t.Fatalf("failure messages differ or missing: %q vs %q", a, b)
@@ -411,7 +411,7 @@ func TestHTTP(t *testing.T) {
 					t.Fatalf("wrong password %d accepted", i)
 				}
 			}
-			res, body := c.login("canbo", demoPassword)
+			res, body := c.login("canbo", appPassword)
 			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "thử lại sau") {
 				t.Fatalf("locked account: %d", res.StatusCode)
 			}
