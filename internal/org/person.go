@@ -442,11 +442,17 @@ func InsertPerson(ctx context.Context, tx *sqldb.Tx, in PersonInput, unit Unit) 
 		return 0, apperr.Wrap("org.InsertPerson", err)
 	}
 	if in.PositionTitle != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO positions (person_id, unit_id, title, start_date) VALUES (?, ?, ?, ?)`, id, unit.ID, in.PositionTitle, in.PositionStart); err != nil {
-			return 0, apperr.Wrap("org.InsertPerson", err)
+		if err := InsertPosition(ctx, tx, id, unit.ID, in.PositionTitle, in.PositionStart); err != nil {
+			return 0, err
 		}
 	}
 	return id, nil
+}
+
+// InsertPosition writes a validated position without rights checks or audit; callers do both.
+func InsertPosition(ctx context.Context, tx *sqldb.Tx, personID, unitID int64, title, start string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO positions (person_id, unit_id, title, start_date) VALUES (?, ?, ?, ?)`, personID, unitID, title, start)
+	return apperr.Wrap("org.InsertPosition", err)
 }
 
 // UpdatePerson changes a person's details and home unit. Errors: Invalid, NotFound, Forbidden.

@@ -61,7 +61,7 @@ func samplePages() map[string]any {
 		"draft/round":          roundPage{Page: page("Dự thảo")},
 		"draft/comment_edit":   commentEditPage{Page: page("Dự thảo")},
 		"draft/report":         reportPage{Page: page("Dự thảo")},
-		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 1000},
+		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 900, Positions: 1000},
 	}
 }
 
