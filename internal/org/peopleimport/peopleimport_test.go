@@ -178,9 +178,9 @@ func TestSeveralPositionsOfOnePerson(t *testing.T) {
 			{"Trần Thị Bình", "Nữ", "1990", "", "", "", "STP", "Đảng viên", "", "CB1"},
 		}
 		bad := append(append([][]string{}, rows...),
-			[]string{"Nguyễn Văn An", "", "1985", "", "", "", "STP", "Bí thư", "", "CB1"}, // the same position again
+			[]string{"Nguyễn Văn An", "", "1985", "", "", "", "STP", "Bí thư", "", "CB1"},   // the same position again
 			[]string{"Lê Văn Cường", "", "1980", "", "", "", "STP", "Đảng viên", "", "STC"}, // position outside reach
-			[]string{"Lê Văn Dũng", "", "1981", "", "", "", "STP", "", "", "CB1"},          // unit of a position without one
+			[]string{"Lê Văn Dũng", "", "1981", "", "", "", "STP", "", "", "CB1"},           // unit of a position without one
 		)
 		res, err := f.svc.Import(ctx, f.mgrA, book(t, bad), "bad.xlsx")
 		if err != nil {
