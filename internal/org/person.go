@@ -245,11 +245,12 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 		}
 		scope = Scope{Paths: []string{path}}
 	}
-	col := "p.unit_path"
+	from := "people p"
 	if f.Query == "" && s.wideScope(ctx, scope) {
-		col = "+p.unit_path" // SQLite: walk people in name order, filtering by path
+		// SQLite: walk people in name order, filtering by path inside the index (0003).
+		from = "people p INDEXED BY people_name_key_path"
 	}
-	cond, cargs := scope.SQL(col)
+	cond, cargs := scope.SQL("p.unit_path")
 	where = append(where, cond)
 	args = append(args, cargs...)
 	if pat := search.LikePattern(f.Query); pat != "" {
@@ -284,7 +285,7 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+`, p.name_key FROM people p JOIN units u ON u.id = p.unit_id WHERE `+strings.Join(where, " AND ")+
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+`, p.name_key FROM `+from+` JOIN units u ON u.id = p.unit_id WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY p.name_key, p.id LIMIT %d`, limit+1), args...)
 	if err != nil {
 		return PeoplePage{}, apperr.Wrap(op, err)
@@ -319,8 +320,8 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 // SQLite. Below it, the list reads the subtree through people_unit_path and sorts it
 // (a few thousand rows at most); at or above it, sorting the whole subtree costs tens of
 // milliseconds at national scale (16.000 people under a provincial bloc), so the list walks
-// people_name_key in name order instead and stops after a page: with a subtree holding
-// at least wideScopeLimit of the people, a page is met within a bounded scan.
+// people_name_key_path in name order instead, filtering by path inside the index, and
+// stops after a page.
 const wideScopeLimit = 3000
 
 // wideScope reports, on SQLite, whether the scope holds at least wideScopeLimit people
@@ -442,11 +443,17 @@ func InsertPerson(ctx context.Context, tx *sqldb.Tx, in PersonInput, unit Unit) 
 		return 0, apperr.Wrap("org.InsertPerson", err)
 	}
 	if in.PositionTitle != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO positions (person_id, unit_id, title, start_date) VALUES (?, ?, ?, ?)`, id, unit.ID, in.PositionTitle, in.PositionStart); err != nil {
-			return 0, apperr.Wrap("org.InsertPerson", err)
+		if err := InsertPosition(ctx, tx, id, unit.ID, in.PositionTitle, in.PositionStart); err != nil {
+			return 0, err
 		}
 	}
 	return id, nil
+}
+
+// InsertPosition writes a validated position without rights checks or audit; callers do both.
+func InsertPosition(ctx context.Context, tx *sqldb.Tx, personID, unitID int64, title, start string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO positions (person_id, unit_id, title, start_date) VALUES (?, ?, ?, ?)`, personID, unitID, title, start)
+	return apperr.Wrap("org.InsertPosition", err)
 }
 
 // UpdatePerson changes a person's details and home unit. Errors: Invalid, NotFound, Forbidden.

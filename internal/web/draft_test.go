@@ -31,6 +31,9 @@ import (
 
 // draftEnv is the real web server over a fresh database with the demo organisation and
 // the demo draft, reached through real HTTP.
+// draftPassword is the demo password of the draft tests' own database.
+const demoPassword = "mat-khau-demo-2026"
+
 type draftEnv struct {
 	t   testing.TB
 	db  *sqldb.DB
