@@ -29,7 +29,7 @@ import (
 	"danvan/internal/web"
 )
 
-const demoPassword = "mat-khau-demo-2026"
+const draftPassword = "mat-khau-demo-2026"
 
 // draftEnv is the real web server over a fresh database with the demo organisation and
 // the demo draft, reached through real HTTP.
@@ -46,7 +46,7 @@ func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 	ctx := context.Background()
 	var o *demo.Org
 	capture := func(ctx context.Context, db *sqldb.DB, org *demo.Org) error { o = org; return nil }
-	if _, err := demo.Load(ctx, db, demoPassword, demo.Drafts, capture); err != nil {
+	if _, err := demo.Load(ctx, db, draftPassword, demo.Drafts, capture); err != nil {
 		t.Fatal(err)
 	}
 	svc := draft.NewService(db)
@@ -61,20 +61,20 @@ func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 }
 
 // client is one browser: a cookie jar, no automatic redirects.
-type client struct {
+type draftClient struct {
 	e *draftEnv
 	c *http.Client
 }
 
-func (e *draftEnv) anonymous() *client {
+func (e *draftEnv) anonymous() *draftClient {
 	jar, _ := cookiejar.New(nil)
-	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &draftClient{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (e *draftEnv) login(user string) *client {
+func (e *draftEnv) login(user string) *draftClient {
 	e.t.Helper()
 	c := e.anonymous()
-	res := c.post("/login", url.Values{"username": {user}, "password": {demoPassword}, "next": {"/"}})
+	res := c.post("/login", url.Values{"username": {user}, "password": {draftPassword}, "next": {"/"}})
 	if res.status != http.StatusSeeOther {
 		e.t.Fatalf("login %s: %d", user, res.status)
 	}
@@ -88,7 +88,7 @@ type response struct {
 	header   http.Header
 }
 
-func (c *client) do(req *http.Request) response {
+func (c *draftClient) do(req *http.Request) response {
 	c.e.t.Helper()
 	res, err := c.c.Do(req)
 	if err != nil {
@@ -99,20 +99,20 @@ func (c *client) do(req *http.Request) response {
 	return response{status: res.StatusCode, body: string(b), location: res.Header.Get("Location"), header: res.Header}
 }
 
-func (c *client) get(path string) response {
+func (c *draftClient) get(path string) response {
 	c.e.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, c.e.srv.URL+path, nil)
 	return c.do(req)
 }
 
-func (c *client) post(path string, form url.Values) response {
+func (c *draftClient) post(path string, form url.Values) response {
 	c.e.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, c.e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
 
-func (c *client) postFile(path string, form url.Values, field, name string, content []byte) response {
+func (c *draftClient) postFile(path string, form url.Values, field, name string, content []byte) response {
 	c.e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -129,13 +129,13 @@ func (c *client) postFile(path string, form url.Values, field, name string, cont
 	return c.do(req)
 }
 
-var nonceRe = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
+var draftNonceRe = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
 
 // nonce reads a fresh form nonce from a page.
-func (c *client) nonce(path string) string {
+func (c *draftClient) nonce(path string) string {
 	c.e.t.Helper()
 	res := c.get(path)
-	m := nonceRe.FindStringSubmatch(res.body)
+	m := draftNonceRe.FindStringSubmatch(res.body)
 	if res.status != http.StatusOK || m == nil {
 		c.e.t.Fatalf("GET %s: %d, no nonce", path, res.status)
 	}
