@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,6 +26,7 @@ import (
 	"danvan/internal/dbtest"
 	"danvan/internal/demo"
 	"danvan/internal/draft"
+	"danvan/internal/export"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
@@ -43,6 +47,11 @@ type draftEnv struct {
 
 func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 	t.Helper()
+	return newDraftEnvWith(t, db, nil)
+}
+
+func newDraftEnvWith(t testing.TB, db *sqldb.DB, printer *export.Printer) *draftEnv {
+	t.Helper()
 	ctx := context.Background()
 	var o *demo.Org
 	capture := func(ctx context.Context, db *sqldb.DB, org *demo.Org) error { o = org; return nil }
@@ -51,7 +60,7 @@ func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 	}
 	svc := draft.NewService(db)
 	s, err := web.New(web.Config{OrgName: "Đảng bộ thử nghiệm", PublicRateLimit: 5}, web.Deps{DB: db, Org: org.NewService(db), Auth: auth.NewService(db),
-		Files: &attach.Store{DB: db, Dir: t.TempDir(), MaxSize: attach.DefaultMaxSize}, Notify: notify.NewService(db), Calendar: calendar.New(nil), Drafts: svc})
+		Files: &attach.Store{DB: db, Dir: t.TempDir(), MaxSize: attach.DefaultMaxSize}, Notify: notify.NewService(db), Calendar: calendar.New(nil), Drafts: svc, Printer: printer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,6 +503,143 @@ func TestDraftsAPI(t *testing.T) {
 		}
 		if res := e.anonymous().get("/api/v1/drafts"); res.status != http.StatusUnauthorized {
 			t.Fatalf("anonymous api: %d", res.status)
+		}
+	})
+}
+
+// docxParagraphs opens a .docx and returns the text of its paragraphs.
+func docxParagraphs(t *testing.T, b []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a .docx: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		rc, _ := f.Open()
+		defer rc.Close()
+		var out strings.Builder
+		dec := xml.NewDecoder(rc)
+		in := false
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				return out.String()
+			}
+			if err != nil {
+				t.Fatalf("document.xml: %v", err)
+			}
+			switch x := tok.(type) {
+			case xml.StartElement:
+				in = x.Name.Local == "t"
+			case xml.EndElement:
+				if x.Name.Local == "p" {
+					out.WriteString("\n")
+				}
+				in = false
+			case xml.CharData:
+				if in {
+					out.Write(x)
+				}
+			}
+		}
+	}
+	t.Fatal("no word/document.xml")
+	return ""
+}
+
+func TestDraftReportExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		var printer *export.Printer
+		if _, err := exec.LookPath("chromium"); err == nil || os.Getenv("DANVAN_TEST_BROWSER") == "1" {
+			printer = &export.Printer{}
+			t.Cleanup(func() { printer.Close() })
+		}
+		e := newDraftEnvWith(t, db, printer)
+		var demoDraft, closed, open int64
+		if err := db.QueryRowContext(context.Background(), `SELECT MIN(draft_id), MIN(id), MAX(id) FROM draft_rounds`).Scan(&demoDraft, &closed, &open); err != nil {
+			t.Fatal(err)
+		}
+		base := "/api/v1/drafts/" + strconv.FormatInt(demoDraft, 10)
+		union := e.login("congdoan1")
+		// The latest round (open, no comment yet) by default.
+		res := union.get(base + "/report.docx")
+		if res.status != http.StatusOK || res.header.Get("Content-Type") != export.ContentTypeDOCX || !strings.Contains(res.header.Get("Content-Disposition"), ".docx") {
+			t.Fatalf("report.docx: %d %s %s", res.status, res.header.Get("Content-Type"), res.header.Get("Content-Disposition"))
+		}
+		text := docxParagraphs(t, []byte(res.body))
+		for _, want := range []string{"BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Tổng số ý kiến: 0", "Không có ý kiến góp ý."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("latest round report lacks %q", want)
+			}
+		}
+		// Any round of the draft, from the report page's links.
+		page := union.get("/drafts/" + strconv.FormatInt(demoDraft, 10) + "/rounds/" + strconv.FormatInt(closed, 10) + "/report")
+		link := base + "/report.docx?round=" + strconv.FormatInt(closed, 10)
+		mustContain(t, "report page links", page, `href="`+link+`"`, `href="`+base+`/report.pdf?round=`+strconv.FormatInt(closed, 10)+`"`)
+		text = docxParagraphs(t, []byte(union.get(link).body))
+		for _, want := range []string{"Tổng số ý kiến: 4", "Đề nghị rút ngắn thời hạn công khai", "Công đoàn Sở Tư pháp", "Giải trình", "Nhóm tin nhắn không phải kênh thông tin chính thức"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("closed round report lacks %q", want)
+			}
+		}
+		// 404: outside the subtree, a round of another draft, a draft without a round.
+		if res := e.login("bithucb1").get(base + "/report.docx"); res.status != http.StatusNotFound {
+			t.Errorf("outside user: %d", res.status)
+		}
+		d, r, _ := e.openRound(false)
+		if res := union.get(base + "/report.docx?round=" + strconv.FormatInt(r.ID, 10)); res.status != http.StatusNotFound {
+			t.Errorf("round of another draft: %d", res.status)
+		}
+		bare, err := e.svc.Create(context.Background(), e.principal("thutruong1"), draft.Input{Title: "Chưa lấy ý kiến", Kind: "Quy chế", UnitID: e.o.Agencies[0].Node.ID,
+			DrafterID: e.o.Agencies[0].Head, HeadID: e.o.Agencies[0].Head, Body: "Điều 1. A"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := e.login("thutruong1").get("/api/v1/drafts/" + strconv.FormatInt(bare.ID, 10) + "/report.pdf"); res.status != http.StatusNotFound {
+			t.Errorf("draft without a round: %d", res.status)
+		}
+		if res := e.anonymous().get(base + "/report.docx"); res.status != http.StatusUnauthorized {
+			t.Errorf("anonymous: %d", res.status)
+		}
+		_ = d
+		// PDF: printed by Chromium, the text read back.
+		res = union.get(link[:len(link)-len("docx?round=")-len(strconv.FormatInt(closed, 10))] + "pdf?round=" + strconv.FormatInt(closed, 10))
+		if printer == nil {
+			if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "text/html") {
+				t.Fatalf("print page without Chromium: %d %s", res.status, res.header.Get("Content-Type"))
+			}
+			t.Skip("Chromium not installed: checked the print-page fallback only")
+		}
+		if res.status != http.StatusOK || res.header.Get("Content-Type") != export.ContentTypePDF || !strings.HasPrefix(res.body, "%PDF-") {
+			t.Fatalf("report.pdf: %d %s", res.status, res.header.Get("Content-Type"))
+		}
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			cmd := exec.Command("pdftotext", "-", "-")
+			cmd.Stdin = strings.NewReader(res.body)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(string(out)), " ")
+			for _, want := range []string{"BÁO CÁO", "Tổng số ý kiến: 4", "Công đoàn Sở Tư pháp", "Tiếp thu", "Giải trình"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("PDF lacks %q", want)
+				}
+			}
+			// Narrow table cells wrap and pdftotext interleaves their lines: check that
+			// every word of a comment and of its answer is there.
+			words := map[string]bool{}
+			for _, w := range strings.Fields(flat) {
+				words[w] = true
+			}
+			for _, w := range strings.Fields("Đề nghị rút ngắn thời hạn công khai để người lao động nắm bắt kịp thời. Nhóm tin nhắn không phải kênh thông tin chính thức") {
+				if !words[w] {
+					t.Errorf("PDF lacks the word %q of the comments", w)
+				}
+			}
 		}
 	})
 }
