@@ -643,3 +643,56 @@ func TestDraftReportExports(t *testing.T) {
 		}
 	})
 }
+
+func TestRoundFormHTTP(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newDraftEnv(t, db)
+		a := e.o.Agencies[0]
+		head := e.login("thutruong1")
+		d, err := e.svc.Create(context.Background(), e.principal("thutruong1"), draft.Input{Title: "Kế hoạch tập huấn", Kind: "Kế hoạch", UnitID: a.Node.ID,
+			DrafterID: a.Head, HeadID: a.Head, Body: "Điều 1. A\nĐiều 2. B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/drafts/" + strconv.FormatInt(d.ID, 10) + "/rounds/new"
+		form := head.get(path)
+		// The mass organisations are invited by default.
+		for _, u := range []int64{a.TradeUnion.ID, a.Youth.ID, a.Veterans.ID} {
+			if !regexp.MustCompile(`id="u-` + strconv.FormatInt(u, 10) + `"[^>]*checked`).MatchString(form.body) {
+				t.Errorf("mass organisation %d not checked by default", u)
+			}
+		}
+		member := strconv.FormatInt(e.o.People["dangvien1"], 10)
+		if !strings.Contains(form.body, `<option value="`+member+`"`) {
+			t.Fatal("dangvien1 is not among the people offered for invitation")
+		}
+		vn := time.FixedZone("ICT", 7*3600)
+		now := db.Now().In(vn)
+		bad := url.Values{"form_nonce": {head.nonce(path)}, "opens_at": {now.Format("2006-01-02T15:04")}, "closes_at": {now.Add(-time.Hour).Format("2006-01-02T15:04")},
+			"units": {strconv.FormatInt(a.TradeUnion.ID, 10)}, "people": {member}, "visibility": {"own"}}
+		res := head.post(path, bad)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("closing before opening: %d", res.status)
+		}
+		mustContain(t, "closing before opening", res, "Thời điểm kết thúc phải sau thời điểm bắt đầu")
+		rounds := e.count(`SELECT COUNT(*) FROM draft_rounds WHERE draft_id = ?`, d.ID)
+		if rounds != 0 {
+			t.Fatal("a refused round was written")
+		}
+		good := url.Values{"form_nonce": {head.nonce(path)}, "opens_at": {now.Format("2006-01-02T15:04")}, "closes_at": {now.AddDate(0, 0, 10).Format("2006-01-02") + "T17:00"},
+			"units": {strconv.FormatInt(a.TradeUnion.ID, 10)}, "people": {member}, "visibility": {"own"}}
+		if res := head.post(path, good); res.status != http.StatusSeeOther {
+			t.Fatalf("open round: %d", res.status)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM draft_invites i JOIN draft_rounds r ON r.id = i.round_id WHERE r.draft_id = ? AND (i.unit_id = ? OR i.person_id = ?)`, d.ID, a.TradeUnion.ID, e.o.People["dangvien1"]); n != 2 {
+			t.Fatalf("invites = %d, want the union and the member", n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM draft_rounds WHERE draft_id = ? AND visibility = 'own'`, d.ID); n != 1 {
+			t.Fatal("visibility not saved")
+		}
+		// The member invited in person is told at once (the round is open).
+		if n := e.count(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = 'draft.open'`, e.o.Users["dangvien1"]); n != 1 {
+			t.Fatalf("member notified %d times", n)
+		}
+	})
+}
