@@ -65,6 +65,8 @@ func samplePages() map[string]any {
 		"draft/round":          roundPage{Page: page("Dự thảo")},
 		"draft/comment_edit":   commentEditPage{Page: page("Dự thảo")},
 		"draft/report":         reportPage{Page: page("Dự thảo")},
+		"draft/public_list":    publicRoundsPage{Page: page("Góp ý dự thảo")},
+		"draft/public_round":   publicRoundPage{Page: page("Góp ý dự thảo"), Open: true},
 		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 900, Positions: 1000},
 	}
 	for k, v := range petitionSamples(page) {
