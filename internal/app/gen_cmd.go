@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"danvan/internal/gen"
+	"danvan/internal/plan/plangen"
 )
 
 // genCommands: `danvan gen` (synthetic data at scale).
@@ -17,7 +18,9 @@ func genCommands() []Command {
 // genGenerators are the domains' synthetic data, run after the organisation, one line per
 // domain (see package gen).
 func genGenerators() []gen.Generator {
-	return nil
+	return []gen.Generator{
+		plangen.Generate,
+	}
 }
 
 func cmdGen(ctx context.Context, env Env, args []string) error {
