@@ -9,6 +9,7 @@ import (
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
+	"danvan/internal/plan/plangen"
 )
 
 // genCommands: `danvan gen` (synthetic data at scale).
@@ -22,6 +23,7 @@ func genGenerators() []gen.Generator {
 	var gs []gen.Generator
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
+	gs = append(gs, plangen.Generate)
 	return gs
 }
 
