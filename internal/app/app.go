@@ -22,6 +22,7 @@ import (
 	"danvan/internal/demo"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
+	"danvan/internal/export"
 	"danvan/internal/jobs"
 	"danvan/internal/notify"
 	"danvan/internal/org"
@@ -43,6 +44,9 @@ type App struct {
 	Notify *notify.Service
 	Cal    *calendar.Calendar
 	Web    *web.Server
+	// Printer makes the PDF exports: one headless Chromium for the process, started on the
+	// first PDF and stopped by Close.
+	Printer *export.Printer
 
 	// Domains.
 	Petitions *petition.Service
@@ -85,16 +89,33 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	// The calendar's administrator adjustments live in the database; the petitions domain
 	// loads them (see petition's calendar store) and replaces a.Cal when it starts.
 	a.Cal = calendar.New(nil)
+	a.Printer = &export.Printer{}
 	var sources []work.Source
+	ftasks, err := a.foundationTasks()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Tasks = append(a.Tasks, ftasks...)
 
 	// Domains: each builds its service here, one block per domain.
 	a.Petitions = petition.NewService(db)
 
 	a.Plans = plan.NewService(db)
+	a.Plans.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Plans.Files = a.Files
+	sources = append(sources, a.Plans)
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "plan.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Plans.Remind(ctx, now)
+		return err
+	}})
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("gov_documents", "unit_path"), org.ReplacePathPrefix("plans", "unit_path"),
+		org.ReplacePathPrefix("tasks", "unit_path"), org.ReplacePathPrefix("tasks", "assigner_path"), org.ReplacePathPrefix("training_sessions", "unit_path"))
 
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
 	sources = append(sources, a.Drafts)
+	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 
 	a.Models = emulation.NewService(db)
 	a.Models.Files = a.Files
@@ -103,7 +124,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Tasks = append(a.Tasks, jobs.Task{Name: "models.reminders", Every: time.Hour, Run: a.Models.Remind})
 
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate},
-		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal,
+		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer,
 			Petitions: a.Petitions, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models})
 	if err != nil {
 		db.Close()
@@ -118,6 +139,7 @@ func (a *App) Close() error {
 		a.stop()
 	}
 	a.workers.Wait()
+	a.Printer.Close()
 	return a.DB.Close()
 }
 

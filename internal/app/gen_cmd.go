@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
 )
@@ -19,6 +20,7 @@ func genCommands() []Command {
 // domain (see package gen).
 func genGenerators() []gen.Generator {
 	var gs []gen.Generator
+	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
 	return gs
 }

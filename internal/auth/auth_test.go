@@ -162,3 +162,35 @@ func TestChangePassword(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionCommitSkipsIdleTouches(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		st := auth.SessionStore{DB: db}
+		t0 := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+		stored := func() string {
+			var e string
+			if err := db.QueryRowContext(ctx, `SELECT expiry FROM sessions WHERE token = 'tok'`).Scan(&e); err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+		if err := st.CommitCtx(ctx, "tok", []byte("a"), t0); err != nil {
+			t.Fatal(err)
+		}
+		st.CommitCtx(ctx, "tok", []byte("a"), t0.Add(time.Minute)) // a page view a minute later
+		if got := stored(); got != sqldb.FormatTime(t0) {
+			t.Fatalf("idle touch was written: %s", got)
+		}
+		st.CommitCtx(ctx, "tok", []byte("a"), t0.Add(6*time.Minute))
+		if got := stored(); got != sqldb.FormatTime(t0.Add(6*time.Minute)) {
+			t.Fatalf("expiry not moved after the slack: %s", got)
+		}
+		st.CommitCtx(ctx, "tok", []byte("b"), t0.Add(7*time.Minute)) // data changed: always written
+		var data []byte
+		db.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = 'tok'`).Scan(&data)
+		if string(data) != "b" {
+			t.Fatalf("changed data not written: %q", data)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -29,8 +30,23 @@ func (s SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, 
 	return b, true, nil
 }
 
-// CommitCtx writes or replaces a session.
+// touchSlack is how far the idle expiry may lag before it is written again. scs
+// re-commits every session on every request when an idle timeout is set; writing each
+// time would put one database write (on SQLite, through the single writer) behind every
+// page view. Unchanged data whose stored expiry is within touchSlack of the new one is
+// left alone, so an idle session may end up to touchSlack early.
+const touchSlack = 5 * time.Minute
+
+// CommitCtx writes or replaces a session, skipping the write when only the idle expiry
+// moved by less than touchSlack.
 func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	var old []byte
+	var oldExpiry string
+	if err := s.DB.QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = ?`, token).Scan(&old, &oldExpiry); err == nil {
+		if bytes.Equal(old, b) && expiry.Sub(sqldb.ParseTime(oldExpiry)) < touchSlack && !sqldb.ParseTime(oldExpiry).After(expiry) {
+			return nil
+		}
+	}
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`, token, b, sqldb.FormatTime(expiry))
 	return err

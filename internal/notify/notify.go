@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/sqldb"
@@ -118,12 +117,4 @@ func (s *Service) MarkRead(ctx context.Context, userID, id int64) error {
 		_, err := tx.ExecContext(ctx, q, args...)
 		return apperr.Wrap("notify.MarkRead", err)
 	})
-}
-
-// digestTime is when daily digests are due, in Vietnam time.
-const digestHour = 7
-
-// DigestDue reports whether t (UTC) is at or after today's digest hour in Vietnam.
-func DigestDue(t time.Time) bool {
-	return t.In(time.FixedZone("ICT", 7*3600)).Hour() >= digestHour
 }

@@ -1,8 +1,10 @@
 package org_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -313,6 +315,60 @@ func TestGrantsAndPrincipal(t *testing.T) {
 		}
 		if _, err := org.LoadPrincipal(ctx, db, 12345); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("unknown user: %v", err)
+		}
+	})
+}
+
+// A subtree with more than a few thousand people takes the name-ordered plan on SQLite:
+// the page must still hold only the subtree, in Vietnamese name order, and page on.
+func TestPeopleOfAWideSubtree(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		given := []string{"An", "Bình", "Cường", "Dung", "Đức", "Giang", "Hà", "Khánh", "Lan", "Minh", "Nga", "Oanh", "Phúc", "Quân", "Sơn", "Thảo", "Uyên", "Vân", "Xuân", "Yến"}
+		err := db.Tx(ctx, func(tx *sqldb.Tx) error {
+			for i := range 4800 {
+				u := f.a1x
+				if i%3 == 0 {
+					u = f.b // outside the subtree of A
+				}
+				name := fmt.Sprintf("Nguyễn Văn %s", given[i%len(given)])
+				if _, err := org.InsertPerson(ctx, tx, org.PersonInput{FullName: name, BirthYear: 1970 + i%30}, u); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mgr := principal(f.a, org.RoleManager)
+		var all []org.Person
+		after := ""
+		for range 100 {
+			page, err := f.svc.FindPeople(ctx, mgr, org.PeopleFilter{After: after, Limit: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, page.People...)
+			if page.Next == "" {
+				break
+			}
+			after = page.Next
+		}
+		if len(all) != 3200 {
+			t.Fatalf("%d people in the subtree, want 3200", len(all))
+		}
+		for i, p := range all {
+			if p.UnitID != f.a1x.ID {
+				t.Fatalf("person outside the subtree: %+v", p)
+			}
+			if i > 0 && bytes.Compare(org.NameKey(all[i-1].FullName), org.NameKey(p.FullName)) > 0 {
+				t.Fatalf("not in name order at %d: %s before %s", i, all[i-1].FullName, p.FullName)
+			}
+		}
+		if all[0].FullName != "Nguyễn Văn An" || !strings.HasSuffix(all[len(all)-1].FullName, "Yến") {
+			t.Fatalf("first %s, last %s", all[0].FullName, all[len(all)-1].FullName)
 		}
 	})
 }

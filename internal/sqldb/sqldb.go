@@ -134,6 +134,10 @@ func (db *DB) Close() error {
 	return err
 }
 
+// URL returns the URL or SQLite path the database was opened with, so a second handle
+// (a second "instance" in tests) can be opened on the same database.
+func (db *DB) URL() string { return db.url }
+
 // Dialect returns the engine.
 func (db *DB) Dialect() Dialect { return db.dialect }
 

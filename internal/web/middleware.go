@@ -14,7 +14,7 @@ import (
 
 type principalKey struct{}
 
-// chain wraps the mux: recover → security headers → cross-origin protection → session →
+// chain wraps the mux: recover → security headers → session → cross-origin protection →
 // who is asking (session or bearer token) → the actor for audit.
 func (s *Server) chain(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
@@ -22,8 +22,10 @@ func (s *Server) chain(h http.Handler) http.Handler {
 		s.renderError(w, r, errForbiddenCSRF)
 	}))
 	h = s.identify(h)
-	h = s.sessions.LoadAndSave(h)
+	// Inside the session: the deny page reads the session (flash messages), and without
+	// it a refused cross-origin POST panicked and the connection was dropped.
 	h = cop.Handler(h)
+	h = s.sessions.LoadAndSave(h)
 	h = securityHeaders(h)
 	h = s.recoverer(h)
 	return h

@@ -20,6 +20,7 @@ import (
 	"danvan/internal/calendar"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
+	"danvan/internal/export"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/petition"
@@ -49,6 +50,7 @@ type Deps struct {
 	Metrics  *Metrics
 	Sessions *scs.SessionManager // nil: one is made with the database store
 	Calendar *calendar.Calendar  // working days and holidays
+	Printer  *export.Printer     // PDF exports (one Chromium); nil: the print page instead (sendDocument)
 
 	// Domains.
 	Petitions *petition.Service
@@ -136,6 +138,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /metrics", s.Metrics.Handler(s.DB))
 	s.handle("GET /{$}", s.home)
 	s.authRoutes()
+	s.peopleImportRoutes() // before orgRoutes: /people/import is not /people/{id}
 	s.orgRoutes()
 	s.auditRoutes()
 	s.notifyRoutes()

@@ -1,0 +1,506 @@
+// Package peopleimport reads people and their positions from an .xlsx file (nhập danh
+// sách cán bộ, đảng viên từ tệp Excel) and writes them all or nothing.
+//
+// The file is distrusted: before excelize sees it, Inspect checks that it is a zip (not,
+// say, a renamed .exe), that it holds an .xlsx workbook, and that it does not inflate
+// beyond MaxUnzipped bytes (a zip bomb), counting the bytes actually inflated rather than
+// the sizes the archive claims. Cells are bounded (MaxCellRunes) and must be valid UTF-8.
+// Every row is checked — fields, unit code in the importer's reach, position title,
+// duplicates in the file and against people already in the unit — before anything is
+// written; then all rows are inserted in one transaction, each with its audit entry.
+package peopleimport
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"danvan/internal/apperr"
+	"danvan/internal/audit"
+	"danvan/internal/org"
+	"danvan/internal/search"
+	"danvan/internal/sqldb"
+)
+
+// Limits.
+const (
+	MaxFileBytes = 5 << 20  // the upload itself
+	MaxUnzipped  = 40 << 20 // all parts of the workbook, inflated
+	MaxRows      = 5000
+	MaxCellRunes = 500
+)
+
+// Columns of the template, in order.
+var Columns = []string{"Họ và tên (*)", "Giới tính (Nam/Nữ)", "Năm sinh", "Thư điện tử", "Điện thoại", "Đảng viên (Có/Không)", "Mã đơn vị (*)", "Chức vụ", "Giữ chức vụ từ ngày (dd/mm/yyyy)"}
+
+const sheetName = "Danh sách"
+
+// Row is one line of the file, parsed.
+type Row struct {
+	Line     int // 1-based line in the sheet
+	Input    org.PersonInput
+	UnitCode string
+}
+
+// Problem is what is wrong with one row (Line 0: the file as a whole).
+type Problem struct {
+	Line    int
+	Column  string
+	Message string
+}
+
+func fileError(msg string) error {
+	return apperr.New(apperr.Invalid, "peopleimport", msg)
+}
+
+// Inspect checks that data is a genuine, reasonably sized .xlsx package.
+func Inspect(data []byte) error {
+	if len(data) == 0 {
+		return fileError("Vui lòng chọn tệp Excel (.xlsx) để nhập.")
+	}
+	if len(data) > MaxFileBytes {
+		return fileError(fmt.Sprintf("Tệp quá lớn (tối đa %d MB).", MaxFileBytes>>20))
+	}
+	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return fileError("Tệp không phải là bảng tính Excel (.xlsx). Hãy tải mẫu, điền dữ liệu rồi lưu dưới dạng .xlsx.")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fileError("Tệp Excel bị hỏng, không đọc được.")
+	}
+	if len(zr.File) > 500 {
+		return fileError("Tệp Excel có cấu trúc bất thường (quá nhiều thành phần).")
+	}
+	hasWorkbook := false
+	var total int64
+	for _, f := range zr.File {
+		if f.Name == "xl/workbook.xml" {
+			hasWorkbook = true
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return fileError("Tệp Excel bị hỏng, không đọc được.")
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, MaxUnzipped-total+1))
+		rc.Close()
+		total += n
+		if total > MaxUnzipped {
+			return fileError("Tệp giải nén ra quá lớn (có thể là tệp nén độc hại); không nhập.")
+		}
+		if err != nil {
+			return fileError("Tệp Excel bị hỏng, không đọc được.")
+		}
+	}
+	if !hasWorkbook {
+		return fileError("Tệp không phải là bảng tính Excel (.xlsx).")
+	}
+	return nil
+}
+
+// Parse reads the rows of the first sheet. Problems are per row; the error is for a file
+// that cannot be read at all (Invalid, with a Vietnamese message).
+func Parse(data []byte, now time.Time) ([]Row, []Problem, error) {
+	if err := Inspect(data); err != nil {
+		return nil, nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
+	if err != nil {
+		return nil, nil, fileError("Tệp Excel bị hỏng hoặc có mật khẩu, không đọc được.")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, nil, fileError("Tệp Excel không có trang tính nào.")
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, nil, fileError("Không đọc được trang tính đầu tiên của tệp.")
+	}
+	defer it.Close()
+	var rows []Row
+	var problems []Problem
+	line := 0
+	for it.Next() {
+		line++
+		cells, err := it.Columns()
+		if err != nil {
+			return nil, nil, fileError(fmt.Sprintf("Dòng %d không đọc được.", line))
+		}
+		if line == 1 {
+			if len(cells) == 0 || search.Fold(cells[0]) != search.Fold(Columns[0]) {
+				return nil, nil, fileError("Dòng đầu tiên phải là dòng tiêu đề của mẫu (“" + Columns[0] + "”…). Hãy dùng tệp mẫu.")
+			}
+			continue
+		}
+		blank := true
+		for _, c := range cells {
+			if strings.TrimSpace(c) != "" {
+				blank = false
+			}
+		}
+		if blank {
+			continue
+		}
+		if len(rows)+len(problems) >= MaxRows {
+			return nil, nil, fileError(fmt.Sprintf("Tệp có quá %d dòng; hãy chia thành nhiều tệp.", MaxRows))
+		}
+		row, probs := parseRow(line, cells, now)
+		if len(probs) > 0 {
+			problems = append(problems, probs...)
+			continue
+		}
+		rows = append(rows, row)
+	}
+	if err := it.Error(); err != nil {
+		return nil, nil, fileError("Tệp Excel bị hỏng, không đọc được.")
+	}
+	if len(rows) == 0 && len(problems) == 0 {
+		return nil, nil, fileError("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.")
+	}
+	return rows, problems, nil
+}
+
+func parseRow(line int, cells []string, now time.Time) (Row, []Problem) {
+	var probs []Problem
+	get := func(i int) string {
+		if i >= len(cells) {
+			return ""
+		}
+		return cells[i]
+	}
+	for i, c := range cells {
+		col := "Cột " + strconv.Itoa(i+1)
+		if i < len(Columns) {
+			col = Columns[i]
+		}
+		if !utf8.ValidString(c) || strings.ContainsRune(c, utf8.RuneError) {
+			probs = append(probs, Problem{line, col, "Ô chứa ký tự không hợp lệ (không phải UTF-8)."})
+		} else if utf8.RuneCountInString(c) > MaxCellRunes {
+			probs = append(probs, Problem{line, col, fmt.Sprintf("Ô dài quá %d ký tự.", MaxCellRunes)})
+		}
+	}
+	if len(probs) > 0 {
+		return Row{}, probs
+	}
+	row := Row{Line: line, UnitCode: strings.ToUpper(search.Clean(get(6)))}
+	in := org.PersonInput{FullName: get(0), Gender: get(1), Email: get(3), Phone: get(4), UnitID: -1}
+	if y := strings.TrimSpace(get(2)); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			probs = append(probs, Problem{line, Columns[2], "Năm sinh phải là số, ví dụ 1985."})
+		}
+		in.BirthYear = n
+	}
+	switch search.Fold(get(5)) {
+	case "", "khong", "k", "0", "no":
+	case "co", "x", "1", "dang vien", "yes":
+		in.PartyMember = true
+	default:
+		probs = append(probs, Problem{line, Columns[5], "Ghi “Có” hoặc “Không”."})
+	}
+	if t := strings.TrimSpace(get(7)); t != "" {
+		code, ok := titleCode(t)
+		if !ok {
+			probs = append(probs, Problem{line, Columns[7], "Chức vụ “" + t + "” không có trong danh mục (xem trang “Danh mục” của tệp mẫu)."})
+		}
+		in.PositionTitle = code
+	}
+	if d := strings.TrimSpace(get(8)); d != "" {
+		ymd, ok := parseDate(d)
+		if !ok {
+			probs = append(probs, Problem{line, Columns[8], "Ngày không hợp lệ; ghi theo dạng dd/mm/yyyy."})
+		}
+		in.PositionStart = ymd
+		if in.PositionTitle == "" && ok {
+			probs = append(probs, Problem{line, Columns[7], "Có ngày giữ chức vụ nhưng chưa ghi chức vụ."})
+		}
+	}
+	if row.UnitCode == "" {
+		probs = append(probs, Problem{line, Columns[6], "Vui lòng ghi mã đơn vị."})
+	}
+	v := apperr.Validation{}
+	org.ValidatePerson(&in, &v, now)
+	for field, msg := range apperr.FieldsOf(v.Err()) {
+		probs = append(probs, Problem{line, fieldColumn[field], msg})
+	}
+	row.Input = in
+	return row, probs
+}
+
+var fieldColumn = map[string]string{"full_name": Columns[0], "gender": Columns[1], "birth_year": Columns[2], "email": Columns[3],
+	"phone": Columns[4], "unit_id": Columns[6], "position_title": Columns[7], "position_start": Columns[8]}
+
+func titleCode(s string) (string, bool) {
+	f := search.Fold(s)
+	for _, t := range org.PositionTitles {
+		if f == search.Fold(t.Label) || f == t.Code {
+			return t.Code, true
+		}
+	}
+	return "", false
+}
+
+func parseDate(s string) (string, bool) {
+	for _, layout := range []string{"2/1/2006", "2006-01-02", "2-1-2006"} {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1900 && t.Year() <= 2200 {
+			return t.Format(sqldb.DateLayout), true
+		}
+	}
+	return "", false
+}
+
+// Service checks and writes imports.
+type Service struct {
+	DB *sqldb.DB
+}
+
+// Check resolves the rows' units against the principal's reach (ManagePerson) and finds
+// duplicates, in the file and against people already in the unit (same name and birth
+// year), so a file imported twice adds nobody the second time.
+func (s *Service) Check(ctx context.Context, p *org.Principal, rows []Row) ([]Problem, error) {
+	return s.check(ctx, s.DB, p, rows)
+}
+
+func (s *Service) check(ctx context.Context, q sqldb.Querier, p *org.Principal, rows []Row) ([]Problem, error) {
+	var probs []Problem
+	units := map[string]*org.Unit{}
+	for _, r := range rows {
+		if _, ok := units[r.UnitCode]; ok {
+			continue
+		}
+		var id int64
+		err := q.QueryRowContext(ctx, `SELECT id FROM units WHERE code = ?`, r.UnitCode).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, apperr.Wrap("peopleimport.Check", err)
+		}
+		units[r.UnitCode] = nil
+		if id == 0 {
+			continue
+		}
+		u, err := org.GetUnit(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.CanPath(org.ManagePerson, u.Path) && u.Active() {
+			units[r.UnitCode] = &u
+		}
+	}
+	type key struct {
+		fold string
+		year int
+		unit int64
+	}
+	seen := map[key]int{}
+	existing := map[int64]map[key]bool{}
+	for i := range rows {
+		r := &rows[i]
+		u := units[r.UnitCode]
+		if u == nil {
+			probs = append(probs, Problem{r.Line, Columns[6], "Không có đơn vị mã “" + r.UnitCode + "” trong phạm vi bạn được quản lý."})
+			continue
+		}
+		r.Input.UnitID = u.ID
+		k := key{search.Fold(r.Input.FullName), r.Input.BirthYear, u.ID}
+		if first, dup := seen[k]; dup {
+			probs = append(probs, Problem{r.Line, Columns[0], fmt.Sprintf("Trùng với dòng %d (cùng họ tên, năm sinh và đơn vị).", first)})
+			continue
+		}
+		seen[k] = r.Line
+		if existing[u.ID] == nil {
+			m := map[key]bool{}
+			rs, err := q.QueryContext(ctx, `SELECT name_fold, birth_year FROM people WHERE unit_id = ?`, u.ID)
+			if err != nil {
+				return nil, apperr.Wrap("peopleimport.Check", err)
+			}
+			for rs.Next() {
+				var f string
+				var y int
+				if err := rs.Scan(&f, &y); err != nil {
+					rs.Close()
+					return nil, apperr.Wrap("peopleimport.Check", err)
+				}
+				m[key{f, y, u.ID}] = true
+			}
+			rs.Close()
+			existing[u.ID] = m
+		}
+		if existing[u.ID][k] {
+			probs = append(probs, Problem{r.Line, Columns[0], "Người này (cùng họ tên, năm sinh) đã có trong " + u.Name + "."})
+		}
+	}
+	return probs, nil
+}
+
+// Result is the outcome of an import.
+type Result struct {
+	Rows     int // data rows read
+	Created  int
+	Problems []Problem
+}
+
+// Import parses data, checks every row and, only if all are good, inserts them all in
+// one transaction with one audit entry per person and one for the import. With problems
+// nothing is written and Result.Problems lists them. The error is for a file that cannot
+// be read (Invalid) or a database failure.
+func (s *Service) Import(ctx context.Context, p *org.Principal, data []byte, fileName string) (Result, error) {
+	rows, probs, err := Parse(data, s.DB.Now())
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Rows: len(rows) + countLines(probs)}
+	if len(probs) > 0 {
+		// Check the parsed rows too, so the page lists every problem at once.
+		more, err := s.Check(ctx, p, rows)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Problems = sortProblems(append(probs, more...))
+		return res, nil
+	}
+	err = s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		// Checked again inside the transaction: nothing can slip in between.
+		more, err := s.check(ctx, tx, p, rows)
+		if err != nil {
+			return err
+		}
+		if len(more) > 0 {
+			res.Problems = sortProblems(more)
+			return errRollback
+		}
+		unitNames := map[int64]string{}
+		for _, r := range rows {
+			u, err := org.GetUnit(ctx, tx, r.Input.UnitID)
+			if err != nil {
+				return err
+			}
+			unitNames[u.ID] = u.Name
+			id, err := org.InsertPerson(ctx, tx, r.Input, u)
+			if err != nil {
+				return err
+			}
+			if err := audit.Record(ctx, tx, audit.Entry{UnitID: u.ID, Entity: "person", EntityID: id, Action: "import",
+				Summary: fmt.Sprintf("Nhập %s vào %s từ tệp %s (dòng %d)", r.Input.FullName, u.Name, fileName, r.Line), After: r.Input}); err != nil {
+				return err
+			}
+			res.Created++
+		}
+		return audit.Record(ctx, tx, audit.Entry{Entity: "import", Action: "people_import",
+			Summary: fmt.Sprintf("Nhập %d người từ tệp %s", res.Created, fileName), After: map[string]any{"file": fileName, "rows": len(rows), "units": len(unitNames)}})
+	})
+	if errors.Is(err, errRollback) {
+		res.Created = 0
+		return res, nil
+	}
+	if err != nil {
+		res.Created = 0
+	}
+	return res, err
+}
+
+var errRollback = errors.New("peopleimport: problems found, rolled back")
+
+func countLines(probs []Problem) int {
+	seen := map[int]bool{}
+	for _, p := range probs {
+		seen[p.Line] = true
+	}
+	return len(seen)
+}
+
+func sortProblems(p []Problem) []Problem {
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0 && (p[j].Line < p[j-1].Line); j-- {
+			p[j], p[j-1] = p[j-1], p[j]
+		}
+	}
+	return p
+}
+
+// Template writes the import template: the header row, one example row, and a
+// “Danh mục” sheet listing the position titles and the codes of the given units.
+func Template(w io.Writer, units []org.Unit) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheetName); err != nil {
+		return err
+	}
+	text, _ := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": keep what is typed as text
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"#EEEEEE"}, Pattern: 1}})
+	for i, c := range Columns {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		f.SetCellValue(sheetName, cell, c)
+	}
+	f.SetCellStyle(sheetName, "A1", "I1", bold)
+	f.SetColStyle(sheetName, "A:I", text)
+	f.SetColWidth(sheetName, "A", "A", 28)
+	f.SetColWidth(sheetName, "B", "I", 18)
+	example := []string{"Nguyễn Văn An", "Nam", "1985", "an.nv@example.gov.vn", "0912345678", "Có", "", "Đảng viên", "01/01/2020"}
+	if len(units) > 0 {
+		example[6] = units[0].Code
+	}
+	for i, v := range example {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+		f.SetCellStr(sheetName, cell, v)
+	}
+	const cat = "Danh mục"
+	f.NewSheet(cat)
+	f.SetCellStr(cat, "A1", "Chức vụ")
+	f.SetCellStr(cat, "C1", "Mã đơn vị")
+	f.SetCellStr(cat, "D1", "Tên đơn vị")
+	f.SetCellStyle(cat, "A1", "D1", bold)
+	for i, t := range org.PositionTitles {
+		f.SetCellStr(cat, fmt.Sprintf("A%d", i+2), t.Label)
+	}
+	n := 2
+	for _, u := range units {
+		if u.Code == "" {
+			continue
+		}
+		f.SetCellStr(cat, fmt.Sprintf("C%d", n), u.Code)
+		f.SetCellStr(cat, fmt.Sprintf("D%d", n), u.Name)
+		n++
+	}
+	f.SetColWidth(cat, "A", "A", 30)
+	f.SetColWidth(cat, "D", "D", 50)
+	_, err := f.WriteTo(w)
+	return err
+}
+
+// TemplateUnits lists up to 300 active units with a code where p may manage people, for
+// the template's “Danh mục” sheet, in tree order.
+func (s *Service) TemplateUnits(ctx context.Context, p *org.Principal) ([]org.Unit, error) {
+	cond, args := p.Scope(org.ManagePerson).SQL("path")
+	rows, err := s.DB.QueryContext(ctx, `SELECT id FROM units WHERE code <> '' AND valid_to = '' AND `+cond+` ORDER BY path LIMIT 300`, args...)
+	if err != nil {
+		return nil, apperr.Wrap("peopleimport.TemplateUnits", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, apperr.Wrap("peopleimport.TemplateUnits", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []org.Unit
+	for _, id := range ids {
+		u, err := org.GetUnit(ctx, s.DB, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}

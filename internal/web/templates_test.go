@@ -1,0 +1,109 @@
+package web
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+
+	"danvan/internal/audit"
+	"danvan/internal/auth"
+	"danvan/internal/notify"
+	"danvan/internal/org"
+	"danvan/internal/org/peopleimport"
+)
+
+// foundationAreas are the template folders of the foundation: every template there must
+// have a sample below. Domain folders are rendered when a sample is listed (add yours).
+var foundationAreas = []string{"admin/", "auth/", "errors/", "home/", "org/", "public/"}
+
+// samplePages gives each page template typed data, filled enough that its loops and
+// conditions run. The script in names checks escaping on every page.
+func samplePages() map[string]any {
+	user := &org.Principal{UserID: 1, Name: "Nguyễn Văn <b>Bí thư</b>", Username: "bithu1",
+		Grants: []org.Grant{{UnitID: 2, UnitPath: "/1/2/", UnitName: "Đảng bộ Sở Tư pháp", Role: org.RoleManager}}}
+	page := func(title string) Page {
+		return Page{Title: title, User: user, Unread: 3, OrgName: "Đảng bộ Khối", FormNonce: "n0nce",
+			Crumbs:  []Crumb{{Label: "Tổ chức", Href: "/units"}, {Label: title}},
+			Flashes: []Flash{{Kind: "success", Message: "Đã lưu."}},
+			Errors:  map[string]string{"full_name": "Vui lòng nhập họ và tên."}, ErrorMsg: "Dữ liệu chưa hợp lệ.",
+			Form: url.Values{"full_name": {"<script>alert(1)</script>"}}, RequestPath: "/x"}
+	}
+	unit := org.Unit{ID: 2, ParentID: 1, Path: "/1/2/", Depth: 1, Kind: org.KindAgency, Name: "Sở Tư pháp <script>alert(1)</script>", Code: "STP", ValidFrom: "2020-10-15", ChildCount: 2}
+	pos := org.Position{ID: 1, PersonID: 1, UnitID: 2, UnitName: unit.Name, Title: "bi-thu", StartDate: "2021-03-01"}
+	person := org.Person{ID: 1, FullName: "Trần Thị <i>Bình</i>", Gender: "nu", BirthYear: 1985, Email: "b@example.vn", Phone: "0912345678", PartyMember: true, UnitID: 2, UnitName: unit.Name, Positions: []org.Position{pos}}
+	row := audit.Row{ID: 1, At: "2026-11-25T02:12:00Z", ActorID: 1, ActorName: "Nguyễn Văn A", Address: "127.0.0.1", UnitID: 2, Entity: "person", EntityID: 1, Action: "create", Summary: "Thêm người <script>", After: `{"a":1}`}
+	return map[string]any{
+		"admin/audit":          auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
+		"auth/login":           loginPage{Page: page("Đăng nhập"), Next: "/units"},
+		"auth/setup":           setupPage{Page: page("Thiết lập"), Token: "tok"},
+		"auth/account":         accountPage{Page: page("Tài khoản"), Account: auth.User{ID: 1, Username: "bithu1", DisplayName: "Nguyễn Văn A"}, Tokens: []auth.Token{{ID: 1, Name: "báo cáo", Prefix: "dv_ab", CreatedAt: "2026-11-25T02:12:00Z"}}, NewToken: "dv_secret"},
+		"auth/notifications":   notificationsPage{Page: page("Thông báo"), Notes: []notify.Note{{ID: 1, Title: "Đơn <b>mới</b>", Body: "x", Link: "/petitions/1", CreatedAt: "2026-11-25T02:12:00Z"}}, NextURL: "/notifications?before=1"},
+		"errors/error":         errorPage{Page: page("Không tìm thấy trang"), Status: 404, Heading: "Không tìm thấy trang", Message: "Không tìm thấy <b>"},
+		"home/home":            homePage{Page: page("Tổng quan"), Units: 1234, People: 1234567},
+		"public/portal":        func() Page { p := page("Cổng thông tin"); p.User, p.Public = nil, true; return p }(),
+		"org/tree":             treePage{Page: page("Cây tổ chức"), Roots: []treeNode{{Unit: unit, Children: []org.Unit{unit}}}, Results: []org.Unit{unit}, Q: "tu phap"},
+		"org/unit":             unitPage{Page: page(unit.Name), Unit: unit, Parent: &unit, Successor: &unit, Children: []org.Unit{unit}, Positions: []org.Position{pos}, People: []org.Person{person}, Activity: []audit.Row{row}, CanManage: true, CanPeople: true},
+		"org/unit_form":        unitFormPage{Page: page("Sửa đơn vị"), Unit: unit, Parent: unit, Kinds: []org.UnitKind{org.KindAgency}, Action: "/units/2"},
+		"org/unit_move":        unitActionPage{Page: page("Chuyển đơn vị"), Unit: unit},
+		"org/unit_close":       unitActionPage{Page: page("Giải thể"), Unit: unit},
+		"org/people":           peoplePage{Page: page("Cán bộ"), People: []org.Person{person}, Unit: &unit, Titles: org.PositionTitles, NextURL: "/people?after=x", CanCreate: true},
+		"org/person":           personPage{Page: page(person.FullName), Person: person, History: []audit.Row{row}, CanManage: true, Titles: org.PositionTitles},
+		"org/person_form":      personFormPage{Page: page("Thêm người"), Person: person, Units: []org.Unit{unit}, Titles: org.PositionTitles, Action: "/people", IsNew: true},
+		"org/people_import":    importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Problems: []peopleimport.Problem{{Line: 4, Column: "Họ và tên (*)", Message: "Họ và tên chỉ gồm chữ cái <script>"}}},
+		"draft/list":           draftListPage{Page: page("Dự thảo")},
+		"draft/form":           draftFormPage{Page: page("Dự thảo")},
+		"draft/show":           draftShowPage{Page: page("Dự thảo")},
+		"draft/version":        draftVersionPage{Page: page("Dự thảo")},
+		"draft/diff":           draftDiffPage{Page: page("Dự thảo")},
+		"draft/round_form":     roundFormPage{Page: page("Dự thảo")},
+		"draft/round":          roundPage{Page: page("Dự thảo")},
+		"draft/comment_edit":   commentEditPage{Page: page("Dự thảo")},
+		"draft/report":         reportPage{Page: page("Dự thảo")},
+		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 1000},
+	}
+}
+
+func TestEveryPageTemplateRenders(t *testing.T) {
+	v, err := parseViews()
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := samplePages()
+	for name := range v.pages {
+		if _, ok := samples[name]; ok {
+			continue
+		}
+		foundation := false
+		for _, a := range foundationAreas {
+			foundation = foundation || strings.HasPrefix(name, a)
+		}
+		if foundation {
+			t.Errorf("template %s has no sample page in samplePages", name)
+		} else {
+			t.Logf("template %s has no sample page (domain: add one to samplePages)", name)
+		}
+	}
+	for key, data := range samples {
+		name, _, _ := strings.Cut(key, "#")
+		tpl, ok := v.pages[name]
+		if !ok {
+			t.Errorf("sample for missing template %s", name)
+			continue
+		}
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+			t.Errorf("%s: %v", key, err)
+			continue
+		}
+		html := buf.String()
+		if strings.Contains(html, "<script>alert") || strings.Contains(html, "<b>Bí thư</b>") {
+			t.Errorf("%s: unescaped markup from data", key)
+		}
+		for _, want := range []string{`<html lang="vi"`, "<main", "</html>"} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s: lacks %s", key, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,372 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"danvan/internal/app"
+	"danvan/internal/auth"
+	"danvan/internal/config"
+	"danvan/internal/dbtest"
+	"danvan/internal/org/peopleimport"
+)
+
+const demoPassword = "web-test-matkhau-2026"
+
+// eachServer runs fn against the real application with the demo organisation, on SQLite
+// and, when DANVAN_TEST_POSTGRES_URL is set, on PostgreSQL.
+func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started)) {
+	t.Helper()
+	run := func(t *testing.T, dbURL string) {
+		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Demo: true, DemoPassword: demoPassword}
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		s, err := app.Start(context.Background(), cfg, logger, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Stop() })
+		fn(t, s)
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, "") })
+	if os.Getenv(dbtest.PostgresEnv) != "" {
+		t.Run("postgres", func(t *testing.T) { run(t, dbtest.OpenPostgres(t).URL()) })
+	}
+}
+
+type client struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newClient(t *testing.T, s *app.Started) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, base: s.URL, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *client) do(req *http.Request) (*http.Response, string) {
+	c.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func (c *client) get(path string) (*http.Response, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("GET", c.base+path, nil)
+	return c.do(req)
+}
+
+func (c *client) post(path string, form url.Values) (*http.Response, string) {
+	c.t.Helper()
+	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func (c *client) login(user, pw string) (*http.Response, string) {
+	c.t.Helper()
+	return c.post("/login", url.Values{"username": {user}, "password": {pw}})
+}
+
+func (c *client) mustLogin(user string) {
+	c.t.Helper()
+	if res, body := c.login(user, demoPassword); res.StatusCode != http.StatusSeeOther {
+		c.t.Fatalf("login %s: %d %s", user, res.StatusCode, body)
+	}
+}
+
+var nonceRE = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
+
+func (c *client) nonce(path string) string {
+	c.t.Helper()
+	_, body := c.get(path)
+	m := nonceRE.FindStringSubmatch(body)
+	if m == nil {
+		c.t.Fatalf("no form nonce on %s", path)
+	}
+	return m[1]
+}
+
+func scalar[T any](t *testing.T, s *app.Started, q string, args ...any) T {
+	t.Helper()
+	var v T
+	if err := s.DB.QueryRowContext(context.Background(), q, args...).Scan(&v); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return v
+}
+
+func TestHTTP(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		ctx := context.Background()
+		t.Run("healthz and metrics", func(t *testing.T) {
+			c := newClient(t, s)
+			if res, body := c.get("/healthz"); res.StatusCode != 200 || body != "ok\n" {
+				t.Fatalf("healthz %d %q", res.StatusCode, body)
+			}
+			c.get("/login")
+			res, body := c.get("/metrics")
+			if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
+				t.Fatalf("metrics %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			for _, want := range []string{"# TYPE", "_bucket{", `le="+Inf"`, `route="GET /login"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("metrics lacks %q", want)
+				}
+			}
+			// Every sample line is "name{labels} value" or "name value".
+			sample := regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfa]+$`)
+			for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+				if !strings.HasPrefix(line, "#") && !sample.MatchString(line) {
+					t.Errorf("bad metrics line %q", line)
+				}
+			}
+		})
+
+		t.Run("security headers", func(t *testing.T) {
+			res, _ := newClient(t, s).get("/login")
+			h := res.Header
+			if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("CSP %q", csp)
+			}
+			if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" {
+				t.Errorf("headers %v", h)
+			}
+		})
+
+		t.Run("login", func(t *testing.T) {
+			c := newClient(t, s)
+			res, _ := c.login("bithu1", demoPassword)
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("good login: %d", res.StatusCode)
+			}
+			var cookie *http.Cookie
+			for _, k := range res.Cookies() {
+				if k.Name == "danvan_session" {
+					cookie = k
+				}
+			}
+			if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode {
+				t.Fatalf("session cookie %+v", cookie)
+			}
+			if res, body := c.get("/units"); res.StatusCode != 200 || !strings.Contains(body, "bithu1") && !strings.Contains(body, "Đăng xuất") {
+				t.Fatalf("signed-in page: %d", res.StatusCode)
+			}
+			msg := regexp.MustCompile(`(?s)role="alert"[^>]*>(.*?)</`)
+			_, wrongPw := newClient(t, s).login("bithu1", "sai-mat-khau-123")
+			_, wrongUser := newClient(t, s).login("khongcoai", demoPassword)
+			a, b := msg.FindStringSubmatch(wrongPw), msg.FindStringSubmatch(wrongUser)
+			if a == nil || b == nil || a[1] != b[1] {
+				t.Fatalf("failure messages differ or missing: %q vs %q", a, b)
+			}
+			if !strings.Contains(a[1], "Tên đăng nhập hoặc mật khẩu không đúng") {
+				t.Fatalf("message %q", a[1])
+			}
+		})
+
+		t.Run("outside the subtree is 404", func(t *testing.T) {
+			c := newClient(t, s)
+			c.mustLogin("dangvien1")
+			other := scalar[int64](t, s, `SELECT u.id FROM units u WHERE u.kind = 'co-quan' AND NOT EXISTS (
+				SELECT 1 FROM role_grants g JOIN users us ON us.id = g.user_id JOIN units gu ON gu.id = g.unit_id
+				WHERE us.username = 'dangvien1' AND (u.path LIKE gu.path || '%' OR gu.path LIKE u.path || '%')) ORDER BY u.id LIMIT 1`)
+			own := scalar[int64](t, s, `SELECT g.unit_id FROM role_grants g JOIN users us ON us.id = g.user_id WHERE us.username = 'dangvien1' LIMIT 1`)
+			if res, _ := c.get(fmt.Sprintf("/units/%d", own)); res.StatusCode != 200 {
+				t.Fatalf("own unit: %d", res.StatusCode)
+			}
+			res, body := c.get(fmt.Sprintf("/units/%d", other))
+			name := scalar[string](t, s, `SELECT name FROM units WHERE id = ?`, other)
+			if res.StatusCode != 404 || strings.Contains(body, name) || !strings.Contains(body, "Không tìm thấy") {
+				t.Fatalf("other unit page: %d, leaks name: %v", res.StatusCode, strings.Contains(body, name))
+			}
+			uid := scalar[int64](t, s, `SELECT id FROM users WHERE username = 'dangvien1'`)
+			tok, err := s.Auth.CreateToken(ctx, uid, "thử")
+			if err != nil {
+				t.Fatal(err)
+			}
+			api := func(path string) (int, string) {
+				req, _ := http.NewRequest("GET", s.URL+path, nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				res, body := newClient(t, s).do(req)
+				return res.StatusCode, body
+			}
+			if code, _ := api(fmt.Sprintf("/api/v1/units/%d", own)); code != 200 {
+				t.Fatalf("API own unit: %d", code)
+			}
+			code, body := api(fmt.Sprintf("/api/v1/units/%d", other))
+			var e struct {
+				Error struct{ Code, Message string }
+			}
+			if code != 404 || json.Unmarshal([]byte(body), &e) != nil || e.Error.Message == "" || strings.Contains(body, name) {
+				t.Fatalf("API other unit: %d %s", code, body)
+			}
+			if code, _ := api("/api/v1/units/abc"); code != 404 {
+				t.Fatalf("API bad id: %d", code)
+			}
+		})
+
+		t.Run("cross-origin POST is refused", func(t *testing.T) {
+			c := newClient(t, s)
+			c.mustLogin("bithu1")
+			before := scalar[int](t, s, `SELECT COUNT(*) FROM people`)
+			req, _ := http.NewRequest("POST", s.URL+"/people", strings.NewReader(url.Values{"full_name": {"Kẻ Giả Mạo"}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", "https://evil.example")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			if res, _ := c.do(req); res.StatusCode != http.StatusForbidden {
+				t.Fatalf("cross-origin POST: %d", res.StatusCode)
+			}
+			if after := scalar[int](t, s, `SELECT COUNT(*) FROM people`); after != before {
+				t.Fatal("a person was written")
+			}
+		})
+
+		t.Run("bad input and double submit", func(t *testing.T) {
+			c := newClient(t, s)
+			c.mustLogin("bithu1")
+			unit := scalar[int64](t, s, `SELECT g.unit_id FROM role_grants g JOIN users us ON us.id = g.user_id WHERE us.username = 'bithu1' LIMIT 1`)
+			count := func() int { return scalar[int](t, s, `SELECT COUNT(*) FROM people`) }
+			before := count()
+			auditBefore := scalar[int](t, s, `SELECT COUNT(*) FROM audit_log`)
+			person := func(name string) url.Values {
+				return url.Values{"form_nonce": {c.nonce("/people/new")}, "full_name": {name}, "unit_id": {fmt.Sprint(unit)}, "gender": {"nu"}, "birth_year": {"1990"}}
+			}
+			for _, bad := range []struct {
+				name string
+				form url.Values
+			}{
+				{"empty", person("")},
+				{"10 MB field", person(strings.Repeat("Nguyễn ", 10<<20/8))},
+				{"script", person("<script>alert(1)</script>")},
+				{"unknown unit", func() url.Values { f := person("Trần Văn Bảy"); f.Set("unit_id", "999999999"); return f }()},
+				{"bad year", func() url.Values { f := person("Trần Văn Bảy"); f.Set("birth_year", "năm"); return f }()},
+			} {
+				res, body := c.post("/people", bad.form)
+				if res.StatusCode >= 500 || res.StatusCode < 400 {
+					t.Errorf("%s: status %d", bad.name, res.StatusCode)
+				}
+				if strings.Contains(body, "<script>alert") {
+					t.Errorf("%s: script echoed unescaped", bad.name)
+				}
+				if !strings.Contains(body, "lang=\"vi\"") && res.StatusCode != 413 {
+					t.Errorf("%s: not a Vietnamese page", bad.name)
+				}
+			}
+			// Malformed UTF-8 is cleaned, NFD is stored as NFC.
+			res, _ := c.post("/people", person("Ng\xffuyễn Thị Lan"))
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("malformed UTF-8: %d", res.StatusCode)
+			}
+			nfd := "Nguye\u0302\u0303n Thi\u0323 Mai" // Nguyễn Thị Mai, decomposed
+			if res, _ := c.post("/people", person(nfd)); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("NFD: %d", res.StatusCode)
+			}
+			if n := scalar[int](t, s, `SELECT COUNT(*) FROM people WHERE full_name = ?`, "Nguyễn Thị Mai"); n != 1 {
+				t.Fatalf("NFD name not stored as NFC (%d)", n)
+			}
+			if n := scalar[int](t, s, `SELECT COUNT(*) FROM people WHERE full_name = ?`, "Nguyễn Thị Lan"); n != 1 {
+				t.Fatalf("malformed UTF-8 name not cleaned (%d)", n)
+			}
+			if count() != before+2 || scalar[int](t, s, `SELECT COUNT(*) FROM audit_log`) != auditBefore+2 {
+				t.Fatalf("bad input wrote something: %d people (was %d)", count(), before)
+			}
+			// The same form submitted twice makes one person.
+			form := person("Đỗ Văn Hùng")
+			r1, _ := c.post("/people", form)
+			r2, _ := c.post("/people", form)
+			if r1.StatusCode != http.StatusSeeOther || r2.StatusCode >= 500 {
+				t.Fatalf("double submit: %d, %d", r1.StatusCode, r2.StatusCode)
+			}
+			if n := scalar[int](t, s, `SELECT COUNT(*) FROM people WHERE full_name = 'Đỗ Văn Hùng'`); n != 1 {
+				t.Fatalf("double submit made %d people", n)
+			}
+		})
+
+		t.Run("import from xlsx", func(t *testing.T) {
+			c := newClient(t, s)
+			c.mustLogin("bithu1")
+			res, body := c.get("/people/import/template.xlsx")
+			if res.StatusCode != 200 {
+				t.Fatalf("template: %d", res.StatusCode)
+			}
+			x, err := excelize.OpenReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes, _ := x.GetCols("Danh mục")
+			if len(codes) < 3 || len(codes[2]) < 2 {
+				t.Fatalf("template lists no unit codes: %v", codes)
+			}
+			code := codes[2][1]
+			x.SetCellStr("Danh sách", "G2", code)
+			x.SetCellStr("Danh sách", "A3", "Hoàng Thị Thu")
+			x.SetCellStr("Danh sách", "G3", code)
+			var good bytes.Buffer
+			x.WriteTo(&good)
+			upload := func(name string, data []byte) (*http.Response, string) {
+				var b bytes.Buffer
+				mw := multipart.NewWriter(&b)
+				mw.WriteField("form_nonce", c.nonce("/people/import"))
+				fw, _ := mw.CreateFormFile("file", name)
+				fw.Write(data)
+				mw.Close()
+				req, _ := http.NewRequest("POST", s.URL+"/people/import", &b)
+				req.Header.Set("Content-Type", mw.FormDataContentType())
+				return c.do(req)
+			}
+			before := scalar[int](t, s, `SELECT COUNT(*) FROM people`)
+			res, body = upload("virus.xlsx", append([]byte("MZ\x90\x00"), make([]byte, 1000)...))
+			if res.StatusCode != 422 || !strings.Contains(body, "không phải là bảng tính Excel") {
+				t.Fatalf("exe: %d", res.StatusCode)
+			}
+			res, body = upload("ds.xlsx", good.Bytes())
+			if res.StatusCode != 200 || !strings.Contains(body, "Đã nhập 2 người") || !strings.Contains(body, "<progress") {
+				t.Fatalf("good import: %d %s", res.StatusCode, body)
+			}
+			if after := scalar[int](t, s, `SELECT COUNT(*) FROM people`); after != before+2 {
+				t.Fatalf("%d people written, want 2", after-before)
+			}
+			res, body = upload("ds.xlsx", good.Bytes())
+			if res.StatusCode != 422 || !strings.Contains(body, "đã có trong") {
+				t.Fatalf("re-import: %d", res.StatusCode)
+			}
+			_ = peopleimport.Columns
+		})
+
+		t.Run("lockout", func(t *testing.T) {
+			s.Auth.Throttle = auth.Throttle{SlowAfter: 100, LockAfter: 4, LockFor: time.Minute}
+			defer func() { s.Auth.Throttle = auth.DefaultThrottle }()
+			c := newClient(t, s)
+			for i := range 4 {
+				if res, _ := c.login("canbo", "sai-mat-khau-xyz"); res.StatusCode == http.StatusSeeOther {
+					t.Fatalf("wrong password %d accepted", i)
+				}
+			}
+			res, body := c.login("canbo", demoPassword)
+			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "thử lại sau") {
+				t.Fatalf("locked account: %d", res.StatusCode)
+			}
+		})
+	})
+}

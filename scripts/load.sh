@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load test for danvan pages, always next to a hello-world net/http handler measured in
+# the same run (the ceiling of this machine at this moment).
+#
+#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] BASE_URL USER PASSWORD PATH...
+#
+# Signs in as USER (form POST /login, like a browser), then for each of RUNS rounds runs
+# `hey` for SECONDS on the hello handler and on every PATH, and prints a Markdown table of
+# the medians over the rounds: requests/s, p50 and p95 latency, and the ratio of
+# requests/s to the hello handler. 127.0.0.1 only. Needs hey (Debian: apt-get install hey).
+# Example:
+#   scripts/load.sh -r 3 -d 5 http://127.0.0.1:8080 admin "$PW" /units/1 '/people?unit=1' '/people?q=nguyen+van'
+set -euo pipefail
+runs=3 secs=5 conc=8
+while getopts r:d:c: o; do
+  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; *) exit 2 ;; esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 4 ] || { sed -n '2,14p' "$0"; exit 2; }
+base=$1 user=$2 pass=$3
+shift 3
+case $base in http://127.0.0.1:*|http://localhost:*) ;; *) echo "load.sh: 127.0.0.1 only" >&2; exit 2 ;; esac
+command -v hey >/dev/null || { echo "load.sh: hey is not installed" >&2; exit 2; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'kill $hello_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+go build -o "$tmp/hello" "$here/hello"
+"$tmp/hello" -addr 127.0.0.1:18999 & hello_pid=$!
+for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:18999/ && break; sleep 0.1; done
+
+cookie=$(curl -s -o /dev/null -D - --data-urlencode "username=$user" --data-urlencode "password=$pass" "$base/login" |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(danvan_session=[^;]*\).*/\1/p' | tail -1)
+[ -n "$cookie" ] || { echo "load.sh: sign-in as $user failed" >&2; exit 1; }
+
+# measure URL -> "rps p50_ms p95_ms non2xx"
+measure() {
+  local out
+  out=$(hey -z "${secs}s" -c "$conc" -H "Cookie: $cookie" "$1")
+  awk '
+    /Requests\/sec:/ {rps=$2}
+    /50% in/ {p50=$3*1000}
+    /95% in/ {p95=$3*1000}
+    /^\s*\[[0-9]+\]/ {code=substr($1,2,3); n=$2; if (code !~ /^2/) bad+=n}
+    END {printf "%.0f %.2f %.2f %d\n", rps, p50, p95, bad+0}' <<<"$out"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+targets=("http://127.0.0.1:18999/" )
+for p in "$@"; do targets+=("$base$p"); done
+for r in $(seq "$runs"); do
+  for i in "${!targets[@]}"; do
+    measure "${targets[$i]}" >>"$tmp/m$i"
+  done
+done
+hello_rps=$(cut -d' ' -f1 "$tmp/m0" | median)
+echo "| URL | req/s | p50 ms | p95 ms | non-2xx | vs hello |"
+echo "|---|---:|---:|---:|---:|---:|"
+for i in "${!targets[@]}"; do
+  rps=$(cut -d' ' -f1 "$tmp/m$i" | median)
+  p50=$(cut -d' ' -f2 "$tmp/m$i" | median)
+  p95=$(cut -d' ' -f3 "$tmp/m$i" | median)
+  bad=$(cut -d' ' -f4 "$tmp/m$i" | median)
+  name=${targets[$i]#"$base"}
+  [ "$i" = 0 ] && name="hello world (net/http)"
+  awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p95" -v x="$bad" -v h="$hello_rps" \
+    'BEGIN {printf "| `%s` | %d | %.2f | %.2f | %d | %.1f%% |\n", n, r, a, b, x, 100*r/h}'
+done
+echo
+echo "Medians of $runs runs of ${secs} s at concurrency $conc, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)."
