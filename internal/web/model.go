@@ -192,8 +192,8 @@ func parseModelForm(w http.ResponseWriter, r *http.Request, field string) (conte
 	return ctx, err
 }
 
-// uploads reads the files of a multipart field.
-func uploads(r *http.Request, field string) ([]attach.Upload, error) {
+// modelUploads reads the files of a multipart field.
+func modelUploads(r *http.Request, field string) ([]attach.Upload, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
 	}
@@ -236,10 +236,10 @@ func modelInput(r *http.Request) (emulation.Input, error) {
 		v.Add("ends_on", "Ngày không hợp lệ (dd/mm/yyyy).")
 	}
 	var err error
-	if in.Photos, err = uploads(r, "photos"); err != nil {
+	if in.Photos, err = modelUploads(r, "photos"); err != nil {
 		return in, err
 	}
-	if in.Files, err = uploads(r, "files"); err != nil {
+	if in.Files, err = modelUploads(r, "files"); err != nil {
 		return in, err
 	}
 	return in, v.Err()
@@ -515,7 +515,7 @@ func (s *Server) modelReport(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.Figures = append(in.Figures, emulation.Figure{Label: label, Value: val, Unit: r.PostFormValue("fig_unit_" + strconv.Itoa(i))})
 	}
-	if in.Photos, err = uploads(r, "photos"); err != nil {
+	if in.Photos, err = modelUploads(r, "photos"); err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
 	if _, err := s.Models.AddReport(ctx, p, m.ID, in); err != nil {
@@ -567,11 +567,11 @@ func (s *Server) modelFiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
-	photos, err := uploads(r, "photos")
+	photos, err := modelUploads(r, "photos")
 	if err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
-	files, err := uploads(r, "files")
+	files, err := modelUploads(r, "files")
 	if err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
