@@ -669,7 +669,15 @@ func (s *Service) List(ctx context.Context, p *org.Principal, f Filter) ([]Model
 	if p.IsZero() {
 		return nil, 0, nil
 	}
-	cond, args := p.Scope(org.ViewModel).SQL("m.unit_path")
+	scope := p.Scope(org.ViewModel)
+	col := "m.unit_path"
+	if s.DB.Dialect() == sqldb.SQLite && f.UnitPath == "" && s.inScope(ctx, scope) > denseScope {
+		// A large reach (an upper committee): walking the ids newest first and checking the
+		// path finds a page after a few rows, where the path index would read and sort the
+		// whole subtree. SQLite's unary + keeps the planner off the path index.
+		col = "+m.unit_path"
+	}
+	cond, args := scope.SQL(col)
 	where := []string{cond}
 	if f.UnitPath != "" {
 		where = append(where, "m.unit_path >= ? AND m.unit_path < ?")
@@ -720,6 +728,24 @@ func (s *Service) List(ctx context.Context, p *org.Principal, f Filter) ([]Model
 		next = out[len(out)-1].ID
 	}
 	return out, next, nil
+}
+
+// denseScope is the number of models in a reach above which lists walk ids rather than paths.
+const denseScope = 2000
+
+// inScope counts the models of a reach from the rollup (one indexed read per top unit).
+func (s *Service) inScope(ctx context.Context, sc org.Scope) int {
+	total := 0
+	for _, path := range sc.Paths {
+		ids := org.PathIDs(path)
+		if len(ids) == 0 {
+			continue
+		}
+		var n int
+		_ = s.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM model_rollup WHERE unit_id = ?`, ids[len(ids)-1]).Scan(&n)
+		total += n
+	}
+	return total
 }
 
 // bump adds delta to the rollup counts of (year, field, state) for every unit on path.
