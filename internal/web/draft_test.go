@@ -29,7 +29,6 @@ import (
 	"danvan/internal/web"
 )
 
-
 // draftEnv is the real web server over a fresh database with the demo organisation and
 // the demo draft, reached through real HTTP.
 type draftEnv struct {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -193,34 +192,6 @@ func parseModelForm(w http.ResponseWriter, r *http.Request, field string) (conte
 	return ctx, err
 }
 
-// modelUploads reads the files of a multipart field.
-func modelUploads(r *http.Request, field string) ([]attach.Upload, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var out []attach.Upload
-	for _, fh := range r.MultipartForm.File[field] {
-		if fh.Size == 0 && fh.Filename == "" {
-			continue
-		}
-		if fh.Size > attach.DefaultMaxSize {
-			return nil, &apperr.Error{Kind: apperr.Invalid, Op: "web.uploads", Message: "Ảnh hoặc tệp quá lớn.",
-				Fields: map[string]string{field: "Tệp \"" + fh.Filename + "\" nặng " + strconv.FormatInt(fh.Size>>20, 10) + " MB, vượt giới hạn 10 MB mỗi tệp. Hãy giảm kích thước rồi gửi lại."}}
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "web.uploads", "Không đọc được tệp tải lên.")
-		}
-		b, err := io.ReadAll(io.LimitReader(f, attach.DefaultMaxSize+1))
-		f.Close()
-		if err != nil {
-			return nil, apperr.New(apperr.Invalid, "web.uploads", "Không đọc được tệp tải lên.")
-		}
-		out = append(out, attach.Upload{Name: fh.Filename, Data: b})
-	}
-	return out, nil
-}
-
 func modelInput(r *http.Request) (emulation.Input, error) {
 	in := emulation.Input{Kind: r.PostFormValue("kind"), Name: r.PostFormValue("name"), Holder: r.PostFormValue("holder"), Field: r.PostFormValue("field"),
 		UnitID: formInt(r, "unit_id"), Problem: r.PostFormValue("problem"), Goals: r.PostFormValue("goals"), Criteria: r.PostFormValue("criteria"),
@@ -237,10 +208,10 @@ func modelInput(r *http.Request) (emulation.Input, error) {
 		v.Add("ends_on", "Ngày không hợp lệ (dd/mm/yyyy).")
 	}
 	var err error
-	if in.Photos, err = modelUploads(r, "photos"); err != nil {
+	if in.Photos, err = uploads(r, "photos"); err != nil {
 		return in, err
 	}
-	if in.Files, err = modelUploads(r, "files"); err != nil {
+	if in.Files, err = uploads(r, "files"); err != nil {
 		return in, err
 	}
 	return in, v.Err()
@@ -516,7 +487,7 @@ func (s *Server) modelReport(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.Figures = append(in.Figures, emulation.Figure{Label: label, Value: val, Unit: r.PostFormValue("fig_unit_" + strconv.Itoa(i))})
 	}
-	if in.Photos, err = modelUploads(r, "photos"); err != nil {
+	if in.Photos, err = uploads(r, "photos"); err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
 	if _, err := s.Models.AddReport(ctx, p, m.ID, in); err != nil {
@@ -568,11 +539,11 @@ func (s *Server) modelFiles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
-	photos, err := modelUploads(r, "photos")
+	photos, err := uploads(r, "photos")
 	if err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}
-	files, err := modelUploads(r, "files")
+	files, err := uploads(r, "files")
 	if err != nil {
 		return s.modelBack(w, r, m.ID, err)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -48,7 +47,9 @@ func (s *Server) planRoutes() {
 	s.handleAPI("POST /api/v1/tasks", s.apiTaskCreate)
 	s.handleAPI("GET /api/v1/tasks/{id}", s.apiTask)
 
-	s.fileAccess[plan.FileOwnerReport] = func(ctx context.Context, p *org.Principal, id int64) bool { return s.Plans.ReportFileAccess(ctx, p, id) }
+	s.fileAccess[plan.FileOwnerReport] = func(ctx context.Context, p *org.Principal, id int64) bool {
+		return s.Plans.ReportFileAccess(ctx, p, id)
+	}
 	s.fileAccess["document"] = func(ctx context.Context, p *org.Principal, id int64) bool { return !p.IsZero() }
 	s.fileAccess[plan.FileOwnerSession] = func(ctx context.Context, p *org.Principal, id int64) bool {
 		_, err := s.Plans.Session(ctx, p, id)
@@ -65,30 +66,6 @@ func docCrumbs(extra ...Crumb) []Crumb {
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(strings.TrimSpace(s)); return n }
-
-// uploads reads the files of a multipart field.
-func uploads(r *http.Request, field string) ([]attach.Upload, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
-	}
-	var out []attach.Upload
-	for _, fh := range r.MultipartForm.File[field] {
-		if fh.Size == 0 {
-			continue
-		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, fieldErr(field, "Không đọc được tệp tải lên.")
-		}
-		b, err := io.ReadAll(io.LimitReader(f, MaxUploadBytes+1))
-		f.Close()
-		if err != nil {
-			return nil, fieldErr(field, "Không đọc được tệp tải lên.")
-		}
-		out = append(out, attach.Upload{Name: fh.Filename, Data: b})
-	}
-	return out, nil
-}
 
 // formDate reads a date field typed dd/mm/yyyy; a malformed one is kept as typed so the
 // service reports it.
@@ -843,4 +820,3 @@ func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"items": out, "count": len(out)})
 	return nil
 }
-

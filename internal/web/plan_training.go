@@ -162,7 +162,7 @@ func (s *Server) trainingShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := sessionPage{Page: s.page(r, x.Title, "plans", planCrumbs(Crumb{Label: "Quán triệt, tập huấn", Href: "/training"}, Crumb{Label: x.Title})...), Session: x,
-		CanManage: p.CanPath(org.ManagePlan, x.UnitPath), }
+		CanManage: p.CanPath(org.ManagePlan, x.UnitPath)}
 	for _, st := range []string{plan.AttPresent, plan.AttExcused, plan.AttAbsent, plan.AttInvited} {
 		pg.States = append(pg.States, attState{st, plan.AttendanceLabel(st)})
 	}
