@@ -85,28 +85,37 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 	for _, id := range ids {
 		counts[id.(int64)] = &UnitCounts{ByField: map[string]int{}, ByState: map[State]int{}}
 	}
-	// The rollup has at most 4 × 9 rows per unit; chunks keep the IN list bounded.
+	// The rollup has up to years × 4 × 9 rows per unit: the database sums them by field and
+	// by state, so a few rows per unit come back; chunks keep the IN list bounded.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.DB.QueryContext(ctx, `SELECT unit_id, field, state, n FROM model_rollup WHERE n <> 0 AND unit_id IN (`+sqldb.Placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return d, apperr.Wrap("emulation.Discover", err)
-		}
-		for rows.Next() {
-			var id int64
-			var f string
-			var st State
-			var n int
-			if err := rows.Scan(&id, &f, &st, &n); err != nil {
-				rows.Close()
+		in := sqldb.Placeholders(len(chunk))
+		for _, by := range []string{"field", "state"} {
+			rows, err := s.DB.QueryContext(ctx, `SELECT unit_id, `+by+`, SUM(n) FROM model_rollup WHERE unit_id IN (`+in+`) GROUP BY unit_id, `+by+` HAVING SUM(n) <> 0`, chunk...)
+			if err != nil {
 				return d, apperr.Wrap("emulation.Discover", err)
 			}
-			c := counts[id]
-			c.Total += n
-			c.ByField[f] += n
-			c.ByState[st] += n
+			for rows.Next() {
+				var id int64
+				var key string
+				var n int
+				if err := rows.Scan(&id, &key, &n); err != nil {
+					rows.Close()
+					return d, apperr.Wrap("emulation.Discover", err)
+				}
+				c := counts[id]
+				if by == "field" {
+					c.Total += n
+					c.ByField[key] += n
+				} else {
+					c.ByState[State(key)] += n
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return d, apperr.Wrap("emulation.Discover", err)
+			}
 		}
-		rows.Close()
 	}
 	d.Self = *counts[u.ID]
 	d.Self.Unit = u
