@@ -17,7 +17,9 @@ func genCommands() []Command {
 // genGenerators are the domains' synthetic data, run after the organisation, one line per
 // domain (see package gen).
 func genGenerators() []gen.Generator {
-	return nil
+	return []gen.Generator{
+		gen.Petitions, // --petitions N
+	}
 }
 
 func cmdGen(ctx context.Context, env Env, args []string) error {
@@ -29,6 +31,7 @@ func cmdGen(ctx context.Context, env Env, args []string) error {
 		fs.Int64Var(&seed, "seed", 1, "hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)")
 		fs.BoolVar(&o.Force, "force", false, "sinh thêm dù cơ sở dữ liệu đã có dữ liệu tổng hợp")
 		fs.IntVar(&o.BatchRows, "batch", 50000, "số dòng mỗi giao dịch / lệnh COPY")
+		fs.IntVar(&o.Petitions, "petitions", 0, "số đơn thư tổng hợp")
 	})
 	if err != nil {
 		return err

@@ -153,9 +153,9 @@ func shorten(s string, n int) string {
 	return cut + "…"
 }
 
-// contentKey is the folded content reduced to its first words, the key of "very similar
+// ContentKey is the folded content reduced to its first words, the key of "very similar
 // content" for duplicate detection.
-func contentKey(content string) string {
+func ContentKey(content string) string {
 	f := strings.Fields(strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			return r
@@ -235,7 +235,7 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 			head_person_id, due_on, idem_key, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, 'normal', ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			NewCode(), in.Kind, in.Channel, string(Received), u.ID, u.Path, in.ReceivedOn, in.Round, in.Area,
-			in.Subject, in.Content, search.Fold(fold), contentKey(in.Content), in.Sender.Name, in.Sender.Phone, in.Sender.Email, in.Sender.Address,
+			in.Subject, in.Content, search.Fold(fold), ContentKey(in.Content), in.Sender.Name, in.Sender.Phone, in.Sender.Email, in.Sender.Address,
 			in.Sender.IDNo, digits(in.Sender.Phone), in.ForwardedFrom, nullID(head), noDue, idem, nullID(createdBy), now, now)
 		if err != nil && in.IdemKey != "" && sqldb.IsUniqueViolation(err) {
 			return errIdem // a concurrent submission with the same key won

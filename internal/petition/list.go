@@ -209,7 +209,7 @@ func (s *Service) Duplicates(ctx context.Context, p *org.Principal, sender Sende
 	if ph := digits(sender.Phone); len(ph) >= 9 {
 		probes = append(probes, probe{"p.phone_key", ph, "Cùng số điện thoại của người gửi"})
 	}
-	if ck := contentKey(content); len(ck) >= 20 {
+	if ck := ContentKey(content); len(ck) >= 20 {
 		probes = append(probes, probe{"p.content_key", ck, "Nội dung gần như trùng khớp"})
 	}
 	seen := map[int64]int{}
