@@ -466,7 +466,9 @@ func NewWriter(ctx context.Context, db *sqldb.DB, batch int, tables ...Table) (*
 }
 
 // Add queues one row of table (values in the table's column order).
-func (w *Writer) Add(ctx context.Context, table string, row ...any) error { return w.s.add(ctx, table, row) }
+func (w *Writer) Add(ctx context.Context, table string, row ...any) error {
+	return w.s.add(ctx, table, row)
+}
 
 // Close writes what is queued and releases the connection.
 func (w *Writer) Close(ctx context.Context) error { return w.s.close(ctx) }
