@@ -473,7 +473,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, p *org.Principal, pt 
 		if _, err := tx.ExecContext(ctx, `UPDATE petition_steps SET due_on = ?, amount = ?, extensions_used = ?, rule_id = ? WHERE id = ?`, newDue.String(), st.Amount, st.ExtensionsUsed, r.ID, st.ID); err != nil {
 			return "", "", err
 		}
-		pt.Complexity, pt.DecisionNo = complexity, dec
+		pt.Complexity = complexity // the extension decision is kept in the history, not over the acceptance decision
 		if st.Step == StepResolve {
 			pt.State = Extended
 		}
