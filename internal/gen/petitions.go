@@ -195,6 +195,9 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 	if err != nil {
 		return apperr.Wrap("gen.Petitions", err)
 	}
+	if err := petition.NewService(db).RebuildRollups(ctx); err != nil {
+		return err
+	}
 	if db.Dialect() == sqldb.Postgres {
 		_, _ = db.ExecContext(ctx, `ANALYZE petitions`)
 		_, _ = db.ExecContext(ctx, `ANALYZE petition_steps`)

@@ -145,6 +145,7 @@ func (s *Service) Do(ctx context.Context, p *org.Principal, id int64, a Action, 
 			return conflict("petition.Do", "Không thể thực hiện “"+a.Label()+"” khi đơn đang ở trạng thái “"+pt.State.Label()+"”.")
 		}
 		before := snapshotOf(pt)
+		oldKind, oldDue := pt.Kind, pt.DueOn
 		summary, public, err := s.apply(ctx, tx, p, &pt, a, in)
 		if err != nil {
 			return err
@@ -159,6 +160,9 @@ func (s *Service) Do(ctx context.Context, p *org.Principal, id int64, a Action, 
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT due_on FROM petitions WHERE id = ?`, id).Scan(&pt.DueOn); err != nil {
+			return err
+		}
+		if err := moveDue(ctx, tx, pt.UnitPath, oldKind, oldDue, pt.Kind, pt.DueOn); err != nil {
 			return err
 		}
 		if pt.DueOn == noDue {

@@ -261,6 +261,13 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 		if err := recomputeDue(ctx, tx, id); err != nil {
 			return err
 		}
+		var due string
+		if err := tx.QueryRowContext(ctx, `SELECT due_on FROM petitions WHERE id = ?`, id).Scan(&due); err != nil {
+			return err
+		}
+		if err := moveDue(ctx, tx, u.Path, k, noDue, k, due); err != nil {
+			return err
+		}
 		if err := addEvent(ctx, tx, id, "create", "Đơn đã được tiếp nhận ("+Channel(in.Channel).Label()+", ngày "+vnDate(in.ReceivedOn)+")."); err != nil {
 			return err
 		}
@@ -356,7 +363,10 @@ func bumpStats(ctx context.Context, tx *sqldb.Tx, u org.Unit, month string, k Ki
 	_, err := tx.ExecContext(ctx, `INSERT INTO petition_stats (unit_id, unit_path, month, kind, received, resolved, on_time) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (unit_id, month, kind) DO UPDATE SET received = petition_stats.received + excluded.received, resolved = petition_stats.resolved + excluded.resolved, on_time = petition_stats.on_time + excluded.on_time`,
 		u.ID, u.Path, month, string(k), received, resolved, onTime)
-	return err
+	if err != nil {
+		return err
+	}
+	return rollUp(ctx, tx, u.Path, month, k, received, resolved, onTime)
 }
 
 // snapshot is what the audit log keeps of a petition: never the sender's identity.
