@@ -303,18 +303,18 @@ func (x *wml) header(d *Document) {
 
 // sizes are the font sizes of a family in half-points (Hướng dẫn 36-HD/VPTW for the
 // Party, Nghị định 30/2020 Phụ lục I for the State).
-type sizes struct{ upper, nation, motto, date, recipientsLabel, recipients int }
+type sizes struct{ upper, nation, motto, date, title, recipientsLabel, recipients int }
 
 func sizesOf(f Family) sizes {
 	if f == State {
-		return sizes{upper: 26, nation: 24, motto: 28, date: 28, recipientsLabel: 24, recipients: 22}
+		return sizes{upper: 26, nation: 24, motto: 28, date: 28, title: 28, recipientsLabel: 24, recipients: 22}
 	}
-	return sizes{upper: 28, nation: 30, date: 28, recipientsLabel: 28, recipients: 24}
+	return sizes{upper: 28, nation: 30, date: 28, title: 30, recipientsLabel: 28, recipients: 24}
 }
 
 func (x *wml) title(d *Document) {
 	if t := strings.TrimSpace(d.Title); t != "" {
-		x.p(pp{style: "Title", before: -1, after: -1}, wrun{text: t})
+		x.p(pp{style: "Title", before: -1, after: -1}, wrun{t, rp{size: sizesOf(d.Family).title}})
 	}
 	if s := strings.TrimSpace(d.Subtitle); s != "" {
 		x.p(pp{style: "Subtitle", before: -1, after: -1}, wrun{text: s})
