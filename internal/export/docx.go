@@ -62,7 +62,30 @@ func WriteDOCX(w io.Writer, d Document) error {
 			}
 		}
 	}
+	if err := put("docProps/core.xml", coreXML(&d)); err != nil {
+		return err
+	}
 	return zw.Close()
+}
+
+// coreXML is the file's properties: the title and subject Word shows and indexes, and
+// the issuing body as the author.
+func coreXML(d *Document) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
+	for _, f := range []struct{ tag, text string }{
+		{"dc:title", strings.TrimSpace(d.Title + " " + d.numberLine())},
+		{"dc:subject", d.Subtitle},
+		{"dc:creator", d.Issuer},
+		{"dc:language", "vi-VN"},
+	} {
+		b.WriteString("<" + f.tag + ">")
+		escapeXML(&b, strings.Join(strings.Fields(clean(f.text)), " "))
+		b.WriteString("</" + f.tag + ">")
+	}
+	b.WriteString("</cp:coreProperties>\n")
+	return b.Bytes()
 }
 
 // DocumentXML returns the word/document.xml part of d; WriteDOCX zips it with the

@@ -138,7 +138,7 @@ func TestWriteDOCXOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := unzip(t, buf.Bytes())
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml"} {
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml", "docProps/core.xml"} {
 		if parts[name] == nil {
 			t.Errorf("missing part %s", name)
 		}
@@ -152,6 +152,9 @@ func TestWriteDOCXOpens(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document.xml lacks %s", want)
 		}
+	}
+	if core := string(parts["docProps/core.xml"]); !strings.Contains(core, "<dc:title>KẾ HOẠCH Số 12-KH/ĐU</dc:title>") || !strings.Contains(core, "<dc:creator>ĐẢNG ỦY SỞ TƯ PHÁP</dc:creator>") {
+		t.Errorf("core properties: %s", core)
 	}
 	if !strings.Contains(string(parts["word/footer1.xml"]), "PAGE") {
 		t.Error("footer has no page number field")
