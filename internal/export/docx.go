@@ -316,6 +316,9 @@ func (x *wml) header(d *Document) {
 	x.rowStart(false)
 	x.cellStart(ws[0])
 	x.p(pp{align: "center", before: 60, after: 0}, wrun{d.numberLine(), rp{size: sz.upper}})
+	if about := d.aboutLine(); about != "" {
+		x.p(pp{align: "center", before: 60, after: 0}, wrun{about, rp{size: sz.about}})
+	}
 	x.cellEnd()
 	x.cellStart(ws[1])
 	x.p(pp{align: "center", before: 60, after: 0}, wrun{d.dateLine(), rp{italic: true, size: sz.date}})
@@ -326,13 +329,13 @@ func (x *wml) header(d *Document) {
 
 // sizes are the font sizes of a family in half-points (Hướng dẫn 36-HD/VPTW for the
 // Party, Nghị định 30/2020 Phụ lục I for the State).
-type sizes struct{ upper, nation, motto, date, title, recipientsLabel, recipients int }
+type sizes struct{ upper, nation, motto, date, title, about, recipientsLabel, recipients int }
 
 func sizesOf(f Family) sizes {
 	if f == State {
-		return sizes{upper: 26, nation: 24, motto: 28, date: 28, title: 28, recipientsLabel: 24, recipients: 22}
+		return sizes{upper: 26, nation: 24, motto: 28, date: 28, title: 28, about: 24, recipientsLabel: 24, recipients: 22}
 	}
-	return sizes{upper: 28, nation: 30, date: 28, title: 30, recipientsLabel: 28, recipients: 24}
+	return sizes{upper: 28, nation: 30, date: 28, title: 30, about: 26, recipientsLabel: 28, recipients: 24}
 }
 
 func (x *wml) title(d *Document) {
@@ -342,7 +345,9 @@ func (x *wml) title(d *Document) {
 	if s := strings.TrimSpace(d.Subtitle); s != "" {
 		x.p(pp{style: "Subtitle", before: -1, after: -1}, wrun{text: s})
 	}
-	if d.Family == Party {
+	if strings.TrimSpace(d.Title+d.Subtitle) == "" { // a công văn: its "V/v" is in the header
+		x.p(pp{before: 0, after: 240}, wrun{})
+	} else if d.Family == Party {
 		x.p(pp{align: "center", before: 0, after: 240}, wrun{text: "-----"})
 	} else {
 		x.p(pp{align: "center", before: 0, after: 240, line: true, tiny: true, indL: (textWidth - 1700) / 2, indR: (textWidth - 1700) / 2}, wrun{})

@@ -20,7 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestDocumentXMLGolden(t *testing.T) {
-	for name, d := range map[string]Document{"party": sampleParty(), "state": sampleState()} {
+	for name, d := range map[string]Document{"party": sampleParty(), "state": sampleState(), "letter": sampleLetter()} {
 		t.Run(name, func(t *testing.T) {
 			got := DocumentXML(d)
 			path := filepath.Join("testdata", name+".document.xml.golden")
@@ -206,6 +206,25 @@ func TestWriteDOCXState(t *testing.T) {
 	}
 	if !underlined["Độc lập - Tự do - Hạnh phúc"] {
 		t.Error("the motto is not underlined")
+	}
+}
+
+func TestWriteDOCXLetter(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteDOCX(&buf, sampleLetter()); err != nil {
+		t.Fatal(err)
+	}
+	paras, _, _ := paragraphs(t, unzip(t, buf.Bytes())["word/document.xml"])
+	text := strings.Join(paras, "\n")
+	if !strings.Contains(text, "Số: 45/STP-VP\nV/v chuyển đơn của công dân\n") || strings.Contains(text, "-----") {
+		t.Errorf("letter header: %q", text)
+	}
+	var h bytes.Buffer
+	if err := WriteHTML(&h, sampleLetter()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.String(), `<p class="about">V/v chuyển đơn của công dân</p>`) || strings.Contains(h.String(), "<h1>") {
+		t.Error("letter print page lacks its V/v line or has a title")
 	}
 }
 

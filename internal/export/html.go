@@ -37,15 +37,15 @@ func WriteHTML(w io.Writer, d Document) error {
 }
 
 type htmlView struct {
-	CSS                           template.CSS
-	Note                          string
-	PageTitle                     string
-	State                         bool
-	Upper, Issuer, Nation, Motto  string
-	Number, Date, Title, Subtitle string
-	Blocks                        []htmlBlock
-	Recipients                    []string
-	SignOn, SignTitle, SignName   string
+	CSS                                  template.CSS
+	Note                                 string
+	PageTitle                            string
+	State                                bool
+	Upper, Issuer, Nation, Motto         string
+	Number, About, Date, Title, Subtitle string
+	Blocks                               []htmlBlock
+	Recipients                           []string
+	SignOn, SignTitle, SignName          string
 }
 
 type htmlBlock struct {
@@ -70,6 +70,7 @@ func newHTMLView(d *Document) htmlView {
 		Upper:     c(d.UpperBody),
 		Issuer:    c(d.Issuer),
 		Number:    d.numberLine(),
+		About:     d.aboutLine(),
 		Date:      d.dateLine(),
 		Title:     c(d.Title),
 		Subtitle:  c(d.Subtitle),
