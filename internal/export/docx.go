@@ -274,6 +274,11 @@ func (x *wml) cellStart(w int) {
 	x.b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(w) + `" w:type="dxa"/></w:tcPr>`)
 }
 
+// headerCellStart opens a cell of a table's header row, its text centred vertically.
+func (x *wml) headerCellStart(w int) {
+	x.b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(w) + `" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>`)
+}
+
 func (x *wml) cellEnd() { x.b.WriteString("</w:tc>") }
 func (x *wml) rowEnd()  { x.b.WriteString("</w:tr>\n") }
 
@@ -385,7 +390,7 @@ func (x *wml) table(t Table) {
 	if header {
 		x.rowStart(true)
 		for i, c := range cols {
-			x.cellStart(ws[i])
+			x.headerCellStart(ws[i])
 			x.p(pp{style: "TableText", align: "center", before: -1, after: -1}, wrun{c.Header, rp{bold: true}})
 			x.cellEnd()
 		}

@@ -223,6 +223,9 @@ func TestWriteDOCXLetter(t *testing.T) {
 	if err := WriteHTML(&h, sampleLetter()); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(h.String(), "<title>Số: 45/STP-VP V/v chuyển đơn của công dân</title>") {
+		t.Error("letter print page title")
+	}
 	if !strings.Contains(h.String(), `<p class="about">V/v chuyển đơn của công dân</p>`) || strings.Contains(h.String(), "<h1>") {
 		t.Error("letter print page lacks its V/v line or has a title")
 	}

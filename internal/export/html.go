@@ -80,6 +80,9 @@ func newHTMLView(d *Document) htmlView {
 	}
 	v.Nation, v.Motto = d.nation()
 	v.PageTitle = strings.TrimSpace(v.Title + " " + v.Number)
+	if v.Title == "" && v.About != "" { // a công văn is known by its subject
+		v.PageTitle = v.Number + " " + v.About
+	}
 	if v.PageTitle == "" {
 		v.PageTitle = "Văn bản"
 	}
