@@ -282,6 +282,24 @@ func rollup(t *testing.T, f *fixture) string {
 		}
 		b.WriteString(strings.Join([]string{itoa(id), itoa(y), fl, st, itoa(n)}, ",") + "\n")
 	}
+	rows.Close()
+	// model_counts is the same without the year.
+	crows, err := f.db.QueryContext(f.ctx, `SELECT c.unit_id, c.field, c.state, c.n, (SELECT SUM(r.n) FROM model_rollup r WHERE r.unit_id = c.unit_id AND r.field = c.field AND r.state = c.state) FROM model_counts c WHERE c.n <> 0 ORDER BY 1, 2, 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var id, n, sum int64
+		var fl, st string
+		if err := crows.Scan(&id, &fl, &st, &n, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if n != sum {
+			t.Errorf("model_counts %d %s %s = %d, rollup says %d", id, fl, st, n, sum)
+		}
+		b.WriteString(strings.Join([]string{"c", itoa(id), fl, st, itoa(n)}, ",") + "\n")
+	}
 	return b.String()
 }
 
