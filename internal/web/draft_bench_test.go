@@ -106,4 +106,5 @@ func BenchmarkLargeDraft(b *testing.B) {
 	b.Run("round-page", func(b *testing.B) { benchGet(b, c, r) })
 	b.Run("round-article", func(b *testing.B) { benchGet(b, c, r+"?article=d150") })
 	b.Run("report-page", func(b *testing.B) { benchGet(b, c, r+"/report") })
+	b.Run("report-docx", func(b *testing.B) { benchGet(b, c, "/api/v1"+d+"/report.docx") })
 }

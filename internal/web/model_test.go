@@ -17,7 +17,7 @@ import (
 )
 
 // postMultipart sends a form with files (field -> name -> content).
-func (c *client) postMultipart(path string, form url.Values, files map[string][2]string) (*http.Response, string) {
+func (c *appClient) postMultipart(path string, form url.Values, files map[string][2]string) (*http.Response, string) {
 	c.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)

@@ -39,6 +39,7 @@ func samplePages() map[string]any {
 	person := org.Person{ID: 1, FullName: "Trần Thị <i>Bình</i>", Gender: "nu", BirthYear: 1985, Email: "b@example.vn", Phone: "0912345678", PartyMember: true, UnitID: 2, UnitName: unit.Name, Positions: []org.Position{pos}}
 	row := audit.Row{ID: 1, At: "2026-11-25T02:12:00Z", ActorID: 1, ActorName: "Nguyễn Văn A", Address: "127.0.0.1", UnitID: 2, Entity: "person", EntityID: 1, Action: "create", Summary: "Thêm người <script>", After: `{"a":1}`}
 	out := map[string]any{
+		"admin/index":          adminPage{Page: page("Quản trị"), CanAudit: true},
 		"admin/audit":          auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
 		"auth/login":           loginPage{Page: page("Đăng nhập"), Next: "/units"},
 		"auth/setup":           setupPage{Page: page("Thiết lập"), Token: "tok"},
@@ -65,7 +66,9 @@ func samplePages() map[string]any {
 		"draft/round":          roundPage{Page: page("Dự thảo")},
 		"draft/comment_edit":   commentEditPage{Page: page("Dự thảo")},
 		"draft/report":         reportPage{Page: page("Dự thảo")},
-		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 1000},
+		"draft/public_list":    publicRoundsPage{Page: page("Góp ý dự thảo")},
+		"draft/public_round":   publicRoundPage{Page: page("Góp ý dự thảo"), Open: true},
+		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 900, Positions: 1000},
 	}
 	for k, v := range petitionSamples(page) {
 		out[k] = v
