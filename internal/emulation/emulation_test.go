@@ -548,3 +548,39 @@ func TestGeneratorFillsTreeAndRollup(t *testing.T) {
 		}
 	})
 }
+
+func TestUnitMoveKeepsPathsAndCounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		union, staff := f.who(t, "congdoan1"), f.who(t, "canbo")
+		m, err := f.svc.Create(f.ctx, union, f.input(db.Now().Year()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgSvc := org.NewService(db)
+		orgSvc.PathHooks = append(orgSvc.PathHooks, emulation.PathHook)
+		a0, a1 := f.o.Agencies[0], f.o.Agencies[1]
+		if _, err := orgSvc.MoveUnit(f.ctx, staff, a0.TradeUnion.ID, a1.Node.ID); err != nil {
+			t.Fatal(err)
+		}
+		moved, err := f.svc.Get(f.ctx, staff, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(moved.UnitPath, a1.Node.Path) {
+			t.Fatalf("model path %s not under %s", moved.UnitPath, a1.Node.Path)
+		}
+		d1, err := f.svc.Discover(f.ctx, staff, a1.Node.ID, db.Now())
+		if err != nil || d1.Self.Total != 1 {
+			t.Fatalf("agency 2 after the move: %d (%v)", d1.Self.Total, err)
+		}
+		d0, err := f.svc.Discover(f.ctx, staff, a0.Node.ID, db.Now())
+		if err != nil || d0.Self.Total != 0 {
+			t.Fatalf("agency 1 after the move: %d (%v)", d0.Self.Total, err)
+		}
+		ys, err := f.svc.ByYear(f.ctx, staff, "")
+		if err != nil || len(ys) != 1 || ys[0].Total != 1 || ys[0].ByField["van-hoa-xa-hoi"] != 1 {
+			t.Fatalf("by year %+v %v", ys, err)
+		}
+	})
+}
