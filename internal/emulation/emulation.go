@@ -489,6 +489,9 @@ func (s *Service) Create(ctx context.Context, p *org.Principal, in Input) (Model
 	if err != nil {
 		return Model{}, err
 	}
+	if in.ReplicaOf != 0 {
+		s.forgetHonour()
+	}
 	return s.Get(ctx, p, id)
 }
 
