@@ -362,7 +362,7 @@ func TestCommentAndAnswerBadInputHTTP(t *testing.T) {
 			t.Fatal("refused comments were written")
 		}
 		// A good comment, submitted twice: one record.
-		f := form(partID(t, v, "d3"), "Đề nghị làm rõ nguyên tắc.")
+		f := form(partID(t, v, "d3"), "Đề nghị làm rõ nguyên tắc <script>alert(1)</script>.")
 		first, second := union.post(round+"/comments", f), union.post(round+"/comments", f)
 		if first.status != http.StatusSeeOther || second.status != http.StatusSeeOther || comments() != 1 {
 			t.Fatalf("double submit: %d, %d, %d comments", first.status, second.status, comments())
@@ -394,6 +394,12 @@ func TestCommentAndAnswerBadInputHTTP(t *testing.T) {
 		res = head.post(answer, url.Values{"form_nonce": {head.nonce(round)}, "answer": {"explained"}, "answer_text": {"Đã quy định tại Điều 2."}})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("answer: %d", res.status)
+		}
+		// The report shows it, escaped (its table is written by hand, not by the template).
+		rep := head.get(round + "/report")
+		mustContain(t, "report", rep, "Đề nghị làm rõ nguyên tắc &lt;script&gt;alert(1)&lt;/script&gt;.", "Giải trình", "Đã quy định tại Điều 2.", "<td>Điều 3</td>")
+		if strings.Contains(rep.body, "<script>alert(1)") {
+			t.Fatal("unescaped comment in the report page")
 		}
 		// A comment of another draft through this draft's URL is not found.
 		res = head.post("/drafts/"+strconv.FormatInt(d.ID, 10)+"/comments/1/answer", url.Values{"form_nonce": {head.nonce(round)}, "answer": {"explained"}, "answer_text": {"x"}})
