@@ -309,12 +309,16 @@ func TestDraftCreateBadInputHTTP(t *testing.T) {
 		}
 		// Saving twice with one nonce (a double click) makes one draft.
 		f := form()
-		f.Set("body", "Điều 1. Phạm vi\n1. Áp dụng cho cơ quan.\nĐiều 2. Hiệu lực")
+		f.Set("body", "Điều 1. Phạm vi\n1. Áp dụng cho cơ quan <b>nhà nước</b>.\na) cán bộ;\nĐiều 2. Hiệu lực")
 		f.Set("step", "save")
 		first, second := head.post("/drafts/new", f), head.post("/drafts/new", f)
 		if first.status != http.StatusSeeOther || !strings.HasPrefix(first.location, "/drafts/") || second.status != http.StatusSeeOther {
 			t.Fatalf("save: %d %q, again: %d", first.status, first.location, second.status)
 		}
+		// The draft's page shows the text, escaped, with an anchor per article.
+		shown := head.get(first.location)
+		mustContain(t, "draft page", shown, `<p class="article" id="p-d1"><strong>Điều 1. Phạm vi</strong></p>`,
+			`<p class="clause">1. Áp dụng cho cơ quan &lt;b&gt;nhà nước&lt;/b&gt;.</p>`, `<p class="point">a) cán bộ;</p>`, "Người đứng đầu chịu trách nhiệm")
 		if n := e.count(`SELECT COUNT(*) FROM drafts WHERE title = ?`, "Quy chế chi tiêu nội bộ"); n != 1 {
 			t.Fatalf("double submit made %d drafts", n)
 		}
