@@ -207,7 +207,9 @@ type roundPage struct {
 func (pg roundPage) PartOptions() template.HTML { return partOptions(pg.Options, pg.Value("part_id")) }
 
 // PartOptions are the choices of the form's "góp ý về".
-func (pg commentEditPage) PartOptions() template.HTML { return partOptions(pg.Parts, pg.Value("part_id")) }
+func (pg commentEditPage) PartOptions() template.HTML {
+	return partOptions(pg.Parts, pg.Value("part_id"))
+}
 
 func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64) (roundPage, error) {
 	d, err := s.Drafts.Get(r.Context(), p, id)
