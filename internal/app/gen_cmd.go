@@ -9,6 +9,7 @@ import (
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
+	"danvan/internal/plan/plangen"
 )
 
 // genCommands: `danvan gen` (synthetic data at scale).
@@ -22,6 +23,8 @@ func genGenerators() []gen.Generator {
 	var gs []gen.Generator
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
+	gs = append(gs, plangen.Generate)
+	gs = append(gs, gen.Petitions) // --petitions N
 	return gs
 }
 
@@ -34,6 +37,7 @@ func cmdGen(ctx context.Context, env Env, args []string) error {
 		fs.Int64Var(&seed, "seed", 1, "hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)")
 		fs.BoolVar(&o.Force, "force", false, "sinh thêm dù cơ sở dữ liệu đã có dữ liệu tổng hợp")
 		fs.IntVar(&o.BatchRows, "batch", 50000, "số dòng mỗi giao dịch / lệnh COPY")
+		fs.IntVar(&o.Petitions, "petitions", 0, "số đơn thư tổng hợp")
 	})
 	if err != nil {
 		return err

@@ -38,6 +38,9 @@ func (s *Server) planRoutes() {
 	s.handle("GET /plans/{id}/edit", s.planEditForm)
 	s.handle("POST /plans/{id}/edit", s.planSave)
 	s.handle("POST /plans/{id}/targets/{tid}", s.planTargetReport)
+	s.handle("GET /plans/{id}/export", s.planExport)
+	s.handle("GET /tasks/export.xlsx", s.taskExport)
+	s.handle("GET /training/stats.xlsx", s.trainingExport)
 
 	s.taskRoutes()
 	s.trainingRoutes()
@@ -819,4 +822,73 @@ func (s *Server) apiMyWork(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out, "count": len(out)})
 	return nil
+}
+
+// planExport sends the plan as an official Party document: ?format=docx, pdf, or the
+// print page.
+func (s *Server) planExport(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	x, err := s.Plans.Plan(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	tasks, _, err := s.Plans.PlanTasks(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	u, err := org.GetUnit(r.Context(), s.DB, x.UnitID)
+	if err != nil {
+		return err
+	}
+	upper := ""
+	ancestors, err := s.Org.Ancestors(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	for i := len(ancestors) - 1; i >= 0; i-- {
+		if k := ancestors[i].Kind; k == org.KindUpperCommittee || k == org.KindBaseCommittee || k == org.KindPartCommittee {
+			upper = ancestors[i].Name
+			break
+		}
+	}
+	name := x.KindLabel() + " " + strings.ReplaceAll(x.Number, "/", "-")
+	if x.Number == "" {
+		name = x.KindLabel() + " " + strconv.Itoa(x.Year)
+	}
+	return s.sendDocument(w, r, r.URL.Query().Get("format"), name, plan.PlanDocument(x, tasks, u, upper))
+}
+
+// taskExport sends the task list (same filters as /tasks) as .xlsx.
+func (s *Server) taskExport(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	ts, err := s.Plans.FindTasks(r.Context(), p, plan.TaskFilter{Query: q.Get("q"), Status: q.Get("status"), Mine: q.Get("mine") == "1", UnitID: formIntQ(q, "unit"), Limit: 1000})
+	if err != nil {
+		return err
+	}
+	return s.sendSheets(w, r, "Danh sách nhiệm vụ", plan.TaskSheet(ts))
+}
+
+// trainingExport sends the per-unit training statistics of ?year= as .xlsx.
+func (s *Server) trainingExport(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	year := atoi(r.URL.Query().Get("year"))
+	stats, err := s.Plans.TrainingStats(r.Context(), p, year)
+	if err != nil {
+		return err
+	}
+	return s.sendSheets(w, r, "Thống kê quán triệt, tập huấn", plan.TrainingSheet(stats, year))
 }

@@ -110,6 +110,14 @@ func TestPlanAPIAndPages(t *testing.T) {
 		if n := scalar[int](t, s, `SELECT COUNT(*) FROM gov_documents`); n != docs {
 			t.Errorf("documents written on bad input")
 		}
+		planID := scalar[int64](t, s, `SELECT id FROM plans WHERE number = '02-CTr/ĐU'`)
+		for path, ct := range map[string]string{"/plans/" + strconv.FormatInt(planID, 10) + "/export?format=docx": "wordprocessingml", "/tasks/export.xlsx": "spreadsheetml", "/training/stats.xlsx": "spreadsheetml",
+			"/plans/" + strconv.FormatInt(planID, 10) + "/export": "text/html"} {
+			res, body := c.get(path)
+			if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), ct) || len(body) < 500 {
+				t.Errorf("GET %s: %d %s (%d bytes)", path, res.StatusCode, res.Header.Get("Content-Type"), len(body))
+			}
+		}
 		for _, p := range []string{"/plans", "/documents", "/documents?q=nghi+quyet+25", "/tasks", "/my-work", "/plans/matrix", "/plans/compare?document=1", "/training"} {
 			if res, _ := c.get(p); res.StatusCode != 200 {
 				t.Errorf("GET %s: %d", p, res.StatusCode)
