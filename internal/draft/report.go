@@ -7,7 +7,6 @@ import (
 
 	"danvan/internal/apperr"
 	"danvan/internal/org"
-	"danvan/internal/sqldb"
 )
 
 // Report is the synthesis report of a round (báo cáo tổng hợp, tiếp thu, giải trình ý
@@ -246,6 +245,3 @@ func (s *Service) Summaries(ctx context.Context, p *org.Principal) ([]Summary, e
 	}
 	return out, nil
 }
-
-var _ = apperr.Invalid
-var _ = sqldb.FormatTime
