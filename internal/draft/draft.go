@@ -401,16 +401,42 @@ func (s *Service) List(ctx context.Context, p *org.Principal, query string, limi
 	if err := rows.Err(); err != nil {
 		return nil, apperr.Wrap("draft.List", err)
 	}
-	for i := range out {
-		rs, err := s.rounds(ctx, s.DB, out[i].ID)
-		if err != nil {
-			return nil, err
-		}
-		if len(rs) > 0 {
-			out[i].LatestRound = &rs[len(rs)-1]
-		}
+	if err := s.latestRounds(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// latestRounds fills LatestRound of each draft with one query for the whole list.
+func (s *Service) latestRounds(ctx context.Context, ds []Draft) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	marks := make([]string, len(ds))
+	args := make([]any, len(ds))
+	at := make(map[int64]int, len(ds))
+	for i, d := range ds {
+		marks[i], args[i], at[d.ID] = "?", d.ID, i
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT r.id, r.draft_id, r.version_id, v.number, r.opens_at, r.closes_at, r.visibility, r.public, r.note, r.created_at,
+		(SELECT COUNT(*) FROM draft_comments c WHERE c.round_id = r.id AND c.status = 'published'),
+		(SELECT COUNT(*) FROM draft_comments c WHERE c.round_id = r.id AND c.status = 'published' AND c.answer = '')
+		FROM draft_rounds r JOIN draft_versions v ON v.id = r.version_id
+		WHERE r.id IN (SELECT MAX(x.id) FROM draft_rounds x WHERE x.draft_id IN (`+strings.Join(marks, ", ")+`) GROUP BY x.draft_id)`, args...)
+	if err != nil {
+		return apperr.Wrap("draft.latestRounds", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Round
+		if err := rows.Scan(&r.ID, &r.DraftID, &r.VersionID, &r.VersionNumber, &r.OpensAt, &r.ClosesAt, &r.Visibility, &r.Public, &r.Note, &r.CreatedAt, &r.Comments, &r.Unanswered); err != nil {
+			return apperr.Wrap("draft.latestRounds", err)
+		}
+		if i, ok := at[r.DraftID]; ok {
+			ds[i].LatestRound = &r
+		}
+	}
+	return rows.Err()
 }
 
 // Versions lists the versions (without parts), oldest first.

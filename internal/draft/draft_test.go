@@ -124,6 +124,14 @@ func TestDemoDraftsLoadedOnceWithAnsweredClosedRound(t *testing.T) {
 		if rs[1].State(db.Now()) != "open" {
 			t.Fatalf("second round state %s", rs[1].State(db.Now()))
 		}
+		// The list carries each draft's latest round with its counts (one query for the list).
+		if lr := ds[0].LatestRound; lr == nil || lr.ID != rs[1].ID || lr.VersionNumber != 2 || lr.Comments != rs[1].Comments {
+			t.Fatalf("latest round in the list: %+v, want %+v", lr, rs[1])
+		}
+		sums, err := f.svc.Summaries(f.ctx, p)
+		if err != nil || len(sums) != 1 || sums[0].RoundState != "open" || sums[0].Versions != 2 {
+			t.Fatalf("summaries %+v, %v", sums, err)
+		}
 	})
 }
 

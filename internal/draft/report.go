@@ -7,7 +7,6 @@ import (
 
 	"danvan/internal/apperr"
 	"danvan/internal/org"
-	"danvan/internal/sqldb"
 )
 
 // Report is the synthesis report of a round (báo cáo tổng hợp, tiếp thu, giải trình ý
@@ -90,7 +89,7 @@ func (s *Service) Report(ctx context.Context, p *org.Principal, roundID int64) (
 	if err != nil {
 		return Report{}, err
 	}
-	cs, err := s.comments(ctx, p, d, r, CommentFilter{})
+	cs, err := s.reportComments(ctx, p, d, r, v)
 	if err != nil {
 		return Report{}, err
 	}
@@ -151,6 +150,67 @@ func (s *Service) Report(ctx context.Context, p *org.Principal, roundID int64) (
 	return rep, nil
 }
 
+// reportComments reads the round's published comments the principal may read, in
+// document order, with only the columns a report shows: a round can have 10,000 of
+// them, so parts and unit names are resolved from memory instead of joined per row.
+func (s *Service) reportComments(ctx context.Context, p *org.Principal, d Draft, r Round, v Version) ([]Comment, error) {
+	vis, args := s.visibleCommentsSQL(p, d, r)
+	rows, err := s.DB.QueryContext(ctx, `SELECT c.id, COALESCE(c.part_id, 0), c.article, COALESCE(c.author_user_id, 0), COALESCE(c.author_person, 0), c.author_name,
+		COALESCE(c.unit_id, 0), c.citizen, c.body, c.proposed, c.answer, c.answer_text, c.answer_ref, c.answered_at, c.created_at, c.updated_at
+		FROM draft_comments c WHERE c.round_id = ? AND c.status = 'published'`+vis+` ORDER BY c.part_id NULLS FIRST, c.id`, append([]any{r.ID}, args...)...)
+	if err != nil {
+		return nil, apperr.Wrap("draft.reportComments", err)
+	}
+	defer rows.Close()
+	parts := make(map[int64]*Part, len(v.Parts))
+	for i := range v.Parts {
+		parts[v.Parts[i].ID] = &v.Parts[i]
+	}
+	refs := map[int64]string{}
+	units := map[int64]string{}
+	for _, in := range r.Invites {
+		if in.UnitID != 0 {
+			units[in.UnitID] = in.UnitName
+		}
+	}
+	var out []Comment
+	for rows.Next() {
+		c := Comment{RoundID: r.ID, DraftID: d.ID, Status: "published"}
+		if err := rows.Scan(&c.ID, &c.PartID, &c.Article, &c.AuthorUser, &c.AuthorID, &c.AuthorName, &c.UnitID, &c.Citizen, &c.Body, &c.Proposed,
+			&c.Answer, &c.AnswerText, &c.AnswerRef, &c.AnsweredAt, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return nil, apperr.Wrap("draft.reportComments", err)
+		}
+		if pt := parts[c.PartID]; pt != nil {
+			ref, ok := refs[c.PartID]
+			if !ok {
+				ref = pt.Ref()
+				refs[c.PartID] = ref
+			}
+			c.PartRef, c.PartKey = ref, pt.Key
+		} else {
+			c.PartRef = "Toàn bộ dự thảo"
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, apperr.Wrap("draft.reportComments", err)
+	}
+	// Units spoken for that are no longer among the invitees are named by a query.
+	for i := range out {
+		id := out[i].UnitID
+		if id == 0 {
+			continue
+		}
+		name, ok := units[id]
+		if !ok {
+			_ = s.DB.QueryRowContext(ctx, `SELECT name FROM units WHERE id = ?`, id).Scan(&name)
+			units[id] = name
+		}
+		out[i].UnitName = name
+	}
+	return out, nil
+}
+
 // Summary is the JSON view of a draft for the API.
 type Summary struct {
 	ID         int64  `json:"id"`
@@ -185,6 +245,3 @@ func (s *Service) Summaries(ctx context.Context, p *org.Principal) ([]Summary, e
 	}
 	return out, nil
 }
-
-var _ = apperr.Invalid
-var _ = sqldb.FormatTime

@@ -52,6 +52,17 @@ func (s *Server) apiDraftReport(format string) handlerFunc {
 		if rep.Draft.ID != id {
 			return errNotFound
 		}
-		return s.sendDocument(w, r, format, "Báo cáo tổng hợp ý kiến góp ý - "+rep.Draft.Title+" - đợt "+strconv.FormatInt(rid, 10), rep.Document())
+		doc := rep.Document()
+		if format == "pdf" && rep.Total > maxPDFComments {
+			// Chromium needs tens of seconds for a report of thousands of comments (hundreds
+			// of pages) and would hold a CPU all that time: such a report comes as the
+			// print page, which the browser prints to PDF itself, and as .docx.
+			format = "html"
+			doc.Note = "Báo cáo có " + strconv.Itoa(rep.Total) + " góp ý, quá dài để máy chủ in ra PDF. Hãy dùng lệnh In của trình duyệt (Ctrl+P) và chọn “Lưu thành PDF”, hoặc tải bản .docx."
+		}
+		return s.sendDocument(w, r, format, "Báo cáo tổng hợp ý kiến góp ý - "+rep.Draft.Title+" - đợt "+strconv.FormatInt(rid, 10), doc)
 	}
 }
+
+// maxPDFComments is the size beyond which a report's PDF is left to the browser.
+const maxPDFComments = 2000

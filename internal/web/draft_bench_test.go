@@ -108,3 +108,15 @@ func BenchmarkLargeDraft(b *testing.B) {
 	b.Run("report-page", func(b *testing.B) { benchGet(b, c, r+"/report") })
 	b.Run("report-docx", func(b *testing.B) { benchGet(b, c, "/api/v1"+d+"/report.docx") })
 }
+
+func TestHugeReportPDFIsLeftToTheBrowser(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newDraftEnv(t, db)
+		d, _ := largeDraft(t, e, 20, 2001)
+		res := e.login("thutruong1").get("/api/v1" + d + "/report.pdf")
+		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+			t.Fatalf("huge report PDF: %d %s", res.status, res.header.Get("Content-Type"))
+		}
+		mustContain(t, "huge report", res, "Báo cáo có 2001 góp ý, quá dài để máy chủ in ra PDF", "BÁO CÁO", "Góp ý số 2001")
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -39,6 +40,11 @@ type publicRoundPage struct {
 	Parts []PartView
 	// General are approved comments on the whole draft.
 	General []draft.Comment
+}
+
+// PartOptions are the choices of the form's "góp ý về".
+func (pg publicRoundPage) PartOptions() template.HTML {
+	return partOptions(pg.Round.Version.Parts, pg.Value("part_id"))
 }
 
 func (s *Server) loadPublicRound(r *http.Request) (publicRoundPage, error) {

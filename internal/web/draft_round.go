@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -199,6 +201,14 @@ type roundPage struct {
 	GeneralCount draft.ArticleCount
 	Index        []PartView   // the articles with their counts
 	Options      []draft.Part // every part, for the comment form
+}
+
+// PartOptions are the choices of the comment form's "góp ý về".
+func (pg roundPage) PartOptions() template.HTML { return partOptions(pg.Options, pg.Value("part_id")) }
+
+// PartOptions are the choices of the form's "góp ý về".
+func (pg commentEditPage) PartOptions() template.HTML {
+	return partOptions(pg.Parts, pg.Value("part_id"))
 }
 
 func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64) (roundPage, error) {
@@ -532,7 +542,57 @@ func (s *Server) draftCommentModerate(w http.ResponseWriter, r *http.Request) er
 
 type reportPage struct {
 	Page
-	Report draft.Report
+	Report   draft.Report
+	General  template.HTML // the table of comments on the whole draft
+	Articles []reportArticle
+}
+
+// reportArticle is an article of the report with its table of comments.
+type reportArticle struct {
+	draft.ArticleBlock
+	Rows template.HTML
+}
+
+// reportTable writes the table of a report's comments. It is built here rather than in
+// the template because a round can have 10,000 comments, and html/template's per-field
+// reflection and escaping made the page cost several times more; every value is escaped.
+func reportTable(cs []draft.Comment) template.HTML {
+	var b strings.Builder
+	b.Grow(len(cs) * 400)
+	b.WriteString(`<table class="list report"><thead><tr><th scope="col">Vị trí</th><th scope="col">Đơn vị, cá nhân góp ý</th><th scope="col">Nội dung góp ý</th><th scope="col">Tiếp thu, giải trình</th></tr></thead><tbody>`)
+	esc := html.EscapeString
+	for _, c := range cs {
+		b.WriteString("\n<tr><td>")
+		b.WriteString(esc(c.PartRef))
+		b.WriteString("</td><td>")
+		b.WriteString(esc(c.Who()))
+		if c.UnitID != 0 {
+			b.WriteString(`<br><span class="kind">`)
+			b.WriteString(esc(c.AuthorName))
+			b.WriteString(" ký</span>")
+		}
+		b.WriteString("</td><td>")
+		b.WriteString(esc(c.Body))
+		if c.Proposed != "" {
+			b.WriteString("<br><em>Đề xuất sửa:</em> ")
+			b.WriteString(esc(c.Proposed))
+		}
+		b.WriteString("</td><td><strong>")
+		b.WriteString(esc(c.AnswerLabel()))
+		b.WriteString("</strong>")
+		if c.AnswerRef != "" {
+			b.WriteString(" (")
+			b.WriteString(esc(c.AnswerRef))
+			b.WriteString(")")
+		}
+		if c.AnswerText != "" {
+			b.WriteString("<br>")
+			b.WriteString(esc(c.AnswerText))
+		}
+		b.WriteString("</td></tr>")
+	}
+	b.WriteString("</tbody></table>")
+	return template.HTML(b.String())
 }
 
 func (s *Server) draftReport(w http.ResponseWriter, r *http.Request) error {
@@ -556,5 +616,11 @@ func (s *Server) draftReport(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	pg := reportPage{Page: s.page(r, "Báo cáo tổng hợp ý kiến: "+rep.Draft.Title, "drafts", draftCrumbs(Crumb{Label: rep.Draft.Title, Href: draftURL(id)}, Crumb{Label: "Báo cáo tổng hợp"})...), Report: rep}
+	if len(rep.General) > 0 {
+		pg.General = reportTable(rep.General)
+	}
+	for _, a := range rep.Articles {
+		pg.Articles = append(pg.Articles, reportArticle{ArticleBlock: a, Rows: reportTable(a.Comments)})
+	}
 	return s.render(w, r, http.StatusOK, "draft/report", pg)
 }

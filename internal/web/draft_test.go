@@ -309,12 +309,16 @@ func TestDraftCreateBadInputHTTP(t *testing.T) {
 		}
 		// Saving twice with one nonce (a double click) makes one draft.
 		f := form()
-		f.Set("body", "Điều 1. Phạm vi\n1. Áp dụng cho cơ quan.\nĐiều 2. Hiệu lực")
+		f.Set("body", "Điều 1. Phạm vi\n1. Áp dụng cho cơ quan <b>nhà nước</b>.\na) cán bộ;\nĐiều 2. Hiệu lực")
 		f.Set("step", "save")
 		first, second := head.post("/drafts/new", f), head.post("/drafts/new", f)
 		if first.status != http.StatusSeeOther || !strings.HasPrefix(first.location, "/drafts/") || second.status != http.StatusSeeOther {
 			t.Fatalf("save: %d %q, again: %d", first.status, first.location, second.status)
 		}
+		// The draft's page shows the text, escaped, with an anchor per article.
+		shown := head.get(first.location)
+		mustContain(t, "draft page", shown, `<p class="article" id="p-d1"><strong>Điều 1. Phạm vi</strong></p>`,
+			`<p class="clause">1. Áp dụng cho cơ quan &lt;b&gt;nhà nước&lt;/b&gt;.</p>`, `<p class="point">a) cán bộ;</p>`, "Người đứng đầu chịu trách nhiệm")
 		if n := e.count(`SELECT COUNT(*) FROM drafts WHERE title = ?`, "Quy chế chi tiêu nội bộ"); n != 1 {
 			t.Fatalf("double submit made %d drafts", n)
 		}
@@ -362,7 +366,7 @@ func TestCommentAndAnswerBadInputHTTP(t *testing.T) {
 			t.Fatal("refused comments were written")
 		}
 		// A good comment, submitted twice: one record.
-		f := form(partID(t, v, "d3"), "Đề nghị làm rõ nguyên tắc.")
+		f := form(partID(t, v, "d3"), "Đề nghị làm rõ nguyên tắc <script>alert(1)</script>.")
 		first, second := union.post(round+"/comments", f), union.post(round+"/comments", f)
 		if first.status != http.StatusSeeOther || second.status != http.StatusSeeOther || comments() != 1 {
 			t.Fatalf("double submit: %d, %d, %d comments", first.status, second.status, comments())
@@ -394,6 +398,12 @@ func TestCommentAndAnswerBadInputHTTP(t *testing.T) {
 		res = head.post(answer, url.Values{"form_nonce": {head.nonce(round)}, "answer": {"explained"}, "answer_text": {"Đã quy định tại Điều 2."}})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("answer: %d", res.status)
+		}
+		// The report shows it, escaped (its table is written by hand, not by the template).
+		rep := head.get(round + "/report")
+		mustContain(t, "report", rep, "Đề nghị làm rõ nguyên tắc &lt;script&gt;alert(1)&lt;/script&gt;.", "Giải trình", "Đã quy định tại Điều 2.", "<td>Điều 3</td>")
+		if strings.Contains(rep.body, "<script>alert(1)") {
+			t.Fatal("unescaped comment in the report page")
 		}
 		// A comment of another draft through this draft's URL is not found.
 		res = head.post("/drafts/"+strconv.FormatInt(d.ID, 10)+"/comments/1/answer", url.Values{"form_nonce": {head.nonce(round)}, "answer": {"explained"}, "answer_text": {"x"}})
