@@ -49,7 +49,8 @@ type App struct {
 	Printer *export.Printer
 
 	// Domains.
-	Petitions *petition.Service
+	Petitions    *petition.Service
+	CalendarDays *petition.CalendarStore
 
 	Plans *plan.Service
 
@@ -99,9 +100,33 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Tasks = append(a.Tasks, ftasks...)
 
 	// Domains: each builds its service here, one block per domain.
+	// Petitions: the administrator's calendar days are loaded into a.Cal (updated in place
+	// on every change, refreshed every minute for changes made by other instances).
+	calStore := petition.NewCalendarStore(db, a.Cal)
+	if err := calStore.Load(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.CalendarDays = calStore
 	a.Petitions = petition.NewService(db)
+	a.Petitions.Calendar = calStore.Current
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("petitions", "unit_path"),
+		org.ReplacePathPrefix("petition_stats", "unit_path"), org.ReplacePathPrefix("petition_cases", "unit_path"))
+	sources = append(sources, a.Petitions)
+	a.Tasks = append(a.Tasks,
+		jobs.Task{Name: "petition.calendar-refresh", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error { return calStore.Refresh(ctx) }},
+		jobs.Task{Name: "petition.reminders", Every: 15 * time.Minute, Run: a.Petitions.Remind})
 
 	a.Plans = plan.NewService(db)
+	a.Plans.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Plans.Files = a.Files
+	sources = append(sources, a.Plans)
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "plan.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Plans.Remind(ctx, now)
+		return err
+	}})
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("gov_documents", "unit_path"), org.ReplacePathPrefix("plans", "unit_path"),
+		org.ReplacePathPrefix("tasks", "unit_path"), org.ReplacePathPrefix("tasks", "assigner_path"), org.ReplacePathPrefix("training_sessions", "unit_path"))
 
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
@@ -109,10 +134,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 
 	a.Models = emulation.NewService(db)
+	a.Models.Files = a.Files
+	a.Org.PathHooks = append(a.Org.PathHooks, emulation.PathHook)
+	sources = append(sources, a.Models)
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "models.reminders", Every: time.Hour, Run: a.Models.Remind})
 
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer,
-			Petitions: a.Petitions, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models})
 	if err != nil {
 		db.Close()
 		return nil, err

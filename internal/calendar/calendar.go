@@ -62,10 +62,10 @@ func (a Adjustment) Validate() error {
 // Each year is computed on first use and cached, so queries cost a map look-up
 // and an index.
 type Calendar struct {
+	mu          sync.RWMutex
 	adjustments map[int][]Adjustment // by Gregorian year, in input order
-
-	mu    sync.RWMutex
-	years map[int]*yearDays
+	years       map[int]*yearDays
+	gen         int // incremented by Reset, so a year computed from old adjustments is not kept
 }
 
 // yearDays is the computed calendar of one Gregorian year.
@@ -79,47 +79,62 @@ type yearDays struct {
 // administrator adjustments. When several adjustments name the same day the
 // last one wins; invalid ones (see Adjustment.Validate) are skipped.
 func New(adjustments []Adjustment) *Calendar {
-	c := &Calendar{adjustments: map[int][]Adjustment{}, years: map[int]*yearDays{}}
+	c := &Calendar{}
+	c.Reset(adjustments)
+	return c
+}
+
+// Reset replaces the administrator adjustments of a calendar in place (the rules stay),
+// for when the administrator changes them: every holder of the *Calendar sees the new
+// days from the next query on. Safe for concurrent use with every other method.
+func (c *Calendar) Reset(adjustments []Adjustment) {
+	byYear := map[int][]Adjustment{}
 	for _, a := range adjustments {
 		if a.Validate() != nil {
 			continue
 		}
 		y := a.Date.Year()
-		c.adjustments[y] = append(c.adjustments[y], a)
+		byYear[y] = append(byYear[y], a)
 	}
-	return c
+	c.mu.Lock()
+	c.adjustments = byYear
+	c.years = map[int]*yearDays{}
+	c.gen++
+	c.mu.Unlock()
 }
 
 // year returns the computed calendar of year y, computing it once.
 func (c *Calendar) year(y int) *yearDays {
 	c.mu.RLock()
 	yd := c.years[y]
+	adj := c.adjustments[y]
+	gen := c.gen
 	c.mu.RUnlock()
 	if yd != nil {
 		return yd
 	}
-	yd = c.compute(y)
+	yd = compute(y, adj)
 	c.mu.Lock()
 	if c.years == nil { // the zero Calendar: rules only, no adjustments
 		c.years = map[int]*yearDays{}
 	}
 	if prev := c.years[y]; prev != nil {
 		yd = prev // another goroutine was first; keep one copy
-	} else {
+	} else if gen == c.gen {
 		c.years[y] = yd
 	}
 	c.mu.Unlock()
 	return yd
 }
 
-func (c *Calendar) compute(y int) *yearDays {
+func compute(y int, adjustments []Adjustment) *yearDays {
 	first := NewDate(y, time.January, 1)
 	n := NewDate(y+1, time.January, 1).Sub(first)
 	byDate := map[Date]Holiday{}
 	for _, h := range withCompensatory(publicHolidays(y)) {
 		byDate[h.Date] = h
 	}
-	for _, a := range c.adjustments[y] {
+	for _, a := range adjustments {
 		h := Holiday{Date: a.Date, Name: a.Name}
 		switch a.Kind {
 		case DayOff:

@@ -307,6 +307,74 @@ func TestVisibilityAndWork(t *testing.T) {
 	})
 }
 
+func TestSeeOwnCommentsOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		a := f.o.Agencies[0]
+		head := f.who(t, "thutruong1")
+		d, err := f.svc.Create(f.ctx, head, draft.Input{Title: "Quy chế chi tiêu nội bộ", Kind: "Quy chế", UnitID: a.Node.ID, DrafterID: a.Head, HeadID: a.Head, Body: "Điều 1. A\nĐiều 2. B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := db.Now()
+		r, err := f.svc.OpenRound(f.ctx, head, d.ID, draft.RoundInput{OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(time.Hour),
+			UnitIDs: []int64{a.TradeUnion.ID, a.Youth.ID}, Visibility: draft.SeeOwn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		union, youth := f.who(t, "congdoan1"), f.who(t, "doantn1")
+		cu, err := f.svc.AddComment(f.ctx, union, r.ID, draft.CommentInput{UnitID: a.TradeUnion.ID, Body: "Ý kiến của công đoàn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cy, err := f.svc.AddComment(f.ctx, youth, r.ID, draft.CommentInput{UnitID: a.Youth.ID, Body: "Ý kiến của đoàn thanh niên"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := func(p *org.Principal) []int64 {
+			cs, err := f.svc.Comments(f.ctx, p, r.ID, draft.CommentFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, c := range cs {
+				ids = append(ids, c.ID)
+			}
+			return ids
+		}
+		if got := seen(union); len(got) != 1 || got[0] != cu.ID {
+			t.Fatalf("union sees %v, want only its own %d", got, cu.ID)
+		}
+		if got := seen(youth); len(got) != 1 || got[0] != cy.ID {
+			t.Fatalf("youth sees %v, want only its own %d", got, cy.ID)
+		}
+		if got := seen(head); len(got) != 2 {
+			t.Fatalf("drafter sees %v, want both", got)
+		}
+		// Reading the other's comment directly is not found, and its counts are not leaked.
+		if _, err := f.svc.Comment(f.ctx, youth, cu.ID); apperr.KindOf(err) != apperr.NotFound {
+			t.Fatalf("youth reads the union's comment: %v", err)
+		}
+		counts, err := f.svc.ArticleCounts(f.ctx, youth, r.ID)
+		if err != nil || counts[""].N != 1 {
+			t.Fatalf("youth counts %+v, %v", counts, err)
+		}
+		// With the default (everyone sees all), the youth union sees both.
+		r2, err := f.svc.OpenRound(f.ctx, head, d.ID, draft.RoundInput{OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(time.Hour), UnitIDs: []int64{a.TradeUnion.ID, a.Youth.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*org.Principal{union, youth} {
+			if _, err := f.svc.AddComment(f.ctx, p, r2.ID, draft.CommentInput{Body: "Ý kiến cá nhân"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if cs, err := f.svc.Comments(f.ctx, youth, r2.ID, draft.CommentFilter{}); err != nil || len(cs) != 2 {
+			t.Fatalf("round visible to all: youth sees %d, %v", len(cs), err)
+		}
+	})
+}
+
 func TestSendRemindersOncePerInvitee(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		f := setup(t, db)

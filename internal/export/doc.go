@@ -37,7 +37,8 @@
 //	}
 //
 // Tables go to Excel with WriteXLSX; large exports pass their rows through Sheet.More so
-// that they are streamed rather than held in memory:
+// that they are streamed rather than held in memory (and report a failing source through
+// Sheet.Err, so that a query error fails the export instead of cutting it short):
 //
 //	export.WriteXLSX(w, export.Sheet{Name: "Nhiệm vụ", Title: "DANH SÁCH NHIỆM VỤ",
 //		Columns: []export.Column{{Header: "Nhiệm vụ", Width: 50}, {Header: "Hạn", Width: 12}},

@@ -97,6 +97,7 @@ type pp struct {
 	line        bool // a bottom border: the short rule under an issuer or a title
 	indL, indR  int
 	noFirstLine bool // cancel the style's first-line indent
+	tiny        bool // a 2 pt paragraph mark: spacers and rules that must hug the text above
 }
 
 // rp are run properties; size is in half-points, 0 keeps the style's.
@@ -143,6 +144,9 @@ func (x *wml) p(p pp, runs ...wrun) {
 	}
 	if p.align != "" {
 		b.WriteString(`<w:jc w:val="` + p.align + `"/>`)
+	}
+	if p.tiny {
+		b.WriteString(`<w:rPr><w:sz w:val="4"/><w:szCs w:val="4"/></w:rPr>`)
 	}
 	b.WriteString("</w:pPr>")
 	for _, r := range runs {
@@ -253,7 +257,7 @@ func (x *wml) rowEnd()  { x.b.WriteString("</w:tr>\n") }
 // tableEnd closes a table and adds the empty paragraph Word wants between two tables.
 func (x *wml) tableEnd() {
 	x.b.WriteString("</w:tbl>\n")
-	x.p(pp{before: 0, after: 0}, wrun{})
+	x.p(pp{before: 0, after: 0, tiny: true}, wrun{})
 }
 
 // header writes the two-column header: issuing bodies on the left, the Party's name or
@@ -276,7 +280,7 @@ func (x *wml) header(d *Document) {
 	if d.Family == Party {
 		x.p(headerP, wrun{"*", rp{size: sz.upper}})
 	} else {
-		x.p(pp{align: "center", before: 0, after: 0, line: true, indL: ws[0] / 3, indR: ws[0] / 3}, wrun{})
+		x.p(pp{align: "center", before: 0, after: 0, line: true, tiny: true, indL: ws[0] / 3, indR: ws[0] / 3}, wrun{})
 	}
 	x.cellEnd()
 	x.cellStart(ws[1])
@@ -318,7 +322,7 @@ func (x *wml) title(d *Document) {
 	if d.Family == Party {
 		x.p(pp{align: "center", before: 0, after: 240}, wrun{text: "-----"})
 	} else {
-		x.p(pp{align: "center", before: 0, after: 240, line: true, indL: (textWidth - 1700) / 2, indR: (textWidth - 1700) / 2}, wrun{})
+		x.p(pp{align: "center", before: 0, after: 240, line: true, tiny: true, indL: (textWidth - 1700) / 2, indR: (textWidth - 1700) / 2}, wrun{})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -312,10 +313,47 @@ func FuzzWriteDOCX(f *testing.F) {
 }
 
 func BenchmarkWriteDOCX20Pages(b *testing.B) {
-	d := longDocument(20)
+	d := longDocument(31) // 20 A4 pages, as in BenchmarkPDF20Pages
 	for b.Loop() {
 		if err := WriteDOCX(io.Discard, d); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDOCXInLibreOffice converts the .docx to PDF with LibreOffice, when it is installed
+// (it is not required: apt-get install libreoffice-writer-nogui), and reads the text back:
+// a second, independent reader of the file that lays it out like a word processor.
+func TestDOCXInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice is not installed (optional: apt-get install -y libreoffice-writer-nogui)")
+	}
+	need(t, "pdftotext", "poppler-utils")
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := WriteDOCX(&buf, sampleParty()); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "ke-hoach.docx")
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "ke-hoach.pdf"))
+	if err != nil {
+		t.Fatalf("LibreOffice made no PDF: %v", err)
+	}
+	if n := pages(t, pdf); n != 2 {
+		t.Errorf("LibreOffice lays the plan out on %d pages, want 2 as Chromium does", n)
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-KH/ĐU", "Hà Nội, ngày 01 tháng 12 năm 2026", "Nội dung nhiệm vụ", "T/M ĐẢNG ỦY", "Nguyễn Thị Hương"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("LibreOffice's PDF lacks %q", want)
 		}
 	}
 }

@@ -28,7 +28,7 @@ func sampleParty() Document {
 			Bullet(B("Chủ trì: "), R("Ban Dân vận; "), I("phối hợp: Công đoàn cơ sở.")),
 			Heading(1, "II. NHIỆM VỤ CỤ THỂ"),
 			TableBlock([]Column{
-				{Header: "STT", Width: 0.6, Center: true},
+				{Header: "STT", Width: 0.7, Center: true},
 				{Header: "Nội dung nhiệm vụ", Width: 4},
 				{Header: "Chủ trì", Width: 1.8},
 				{Header: "Phối hợp", Width: 1.8},
@@ -68,11 +68,11 @@ func sampleState() Document {
 	}
 }
 
-// longDocument has about the given number of A4 pages of text and tables.
-func longDocument(pages int) Document {
+// longDocument has the given number of sections of text and a table; 31 make 20 A4 pages.
+func longDocument(sections int) Document {
 	d := sampleParty()
 	d.Blocks = nil
-	for i := 1; i <= pages; i++ {
+	for i := 1; i <= sections; i++ {
 		d.Blocks = append(d.Blocks, Heading(1, fmt.Sprintf("%d. Nội dung thứ %d", i, i)))
 		for range 5 {
 			d.Blocks = append(d.Blocks, Text("Đảng ủy lãnh đạo – Thủ trưởng cơ quan tổ chức thực hiện – Ban chấp hành các đoàn thể làm tham mưu và nòng cốt; mỗi nhiệm vụ rõ người, rõ việc, rõ trách nhiệm, rõ thời hạn, rõ kết quả. Các chi bộ đăng ký mô hình dân vận khéo gắn với nhiệm vụ chuyên môn."))

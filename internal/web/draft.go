@@ -32,6 +32,8 @@ func (s *Server) draftRoutes() {
 	s.draftRoundRoutes()
 	s.draftPublicRoutes()
 	s.handleAPI("GET /api/v1/drafts", s.apiDrafts)
+	s.handleAPI("GET /api/v1/drafts/{id}/report.docx", s.apiDraftReport("docx"))
+	s.handleAPI("GET /api/v1/drafts/{id}/report.pdf", s.apiDraftReport("pdf"))
 }
 
 func draftCrumbs(extra ...Crumb) []Crumb {

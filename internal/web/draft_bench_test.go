@@ -69,7 +69,7 @@ func TestLargeRoundIsSummarisedAndPaged(t *testing.T) {
 
 // benchEnv is a SQLite database with the demo and a 300-article draft with 10,000
 // comments, the size issue 5 asks to be fast.
-func benchEnv(b *testing.B) (*client, string, string) {
+func benchEnv(b *testing.B) (*draftClient, string, string) {
 	b.Helper()
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqldb.Options{})
@@ -85,7 +85,7 @@ func benchEnv(b *testing.B) (*client, string, string) {
 	return e.login("thutruong1"), d, r
 }
 
-func benchGet(b *testing.B, c *client, path string) {
+func benchGet(b *testing.B, c *draftClient, path string) {
 	b.Helper()
 	if res := c.get(path); res.status != http.StatusOK {
 		b.Fatalf("GET %s: %d", path, res.status)
@@ -106,4 +106,5 @@ func BenchmarkLargeDraft(b *testing.B) {
 	b.Run("round-page", func(b *testing.B) { benchGet(b, c, r) })
 	b.Run("round-article", func(b *testing.B) { benchGet(b, c, r+"?article=d150") })
 	b.Run("report-page", func(b *testing.B) { benchGet(b, c, r+"/report") })
+	b.Run("report-docx", func(b *testing.B) { benchGet(b, c, "/api/v1"+d+"/report.docx") })
 }

@@ -36,6 +36,8 @@ type roundFormPage struct {
 	Versions []draft.Version
 	Units    []org.Unit // default invitees (mass organisations) and other choices
 	Chosen   map[int64]bool
+	People   []org.Person // people who may be invited in person
+	ChosenP  map[int64]bool
 }
 
 func (s *Server) roundFormPage(r *http.Request, p *org.Principal, id int64) (roundFormPage, error) {
@@ -46,7 +48,14 @@ func (s *Server) roundFormPage(r *http.Request, p *org.Principal, id int64) (rou
 	if !s.Drafts.RightsOn(p, d).Manage {
 		return roundFormPage{}, apperr.New(apperr.Forbidden, "web.round", "Bạn không có quyền mở đợt lấy ý kiến.")
 	}
-	pg := roundFormPage{Page: s.page(r, "Mở đợt lấy ý kiến", "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Mở đợt lấy ý kiến"})...), Draft: d, Chosen: map[int64]bool{}}
+	pg := roundFormPage{Page: s.page(r, "Mở đợt lấy ý kiến", "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Mở đợt lấy ý kiến"})...), Draft: d,
+		Chosen: map[int64]bool{}, ChosenP: map[int64]bool{}}
+	// People of the drafting unit's subtree, by name, may be invited in person.
+	if pp, err := s.Org.FindPeople(r.Context(), p, org.PeopleFilter{UnitID: d.UnitID, Limit: 200}); err == nil {
+		pg.People = pp.People
+	} else if apperr.KindOf(err) != apperr.NotFound && apperr.KindOf(err) != apperr.Forbidden {
+		return pg, err
+	}
 	if pg.Versions, err = s.Drafts.Versions(r.Context(), p, id); err != nil {
 		return pg, err
 	}
@@ -119,6 +128,11 @@ func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error 
 			in.UnitIDs = append(in.UnitIDs, n)
 		}
 	}
+	for _, x := range r.PostForm["people"] {
+		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+			in.PersonIDs = append(in.PersonIDs, n)
+		}
+	}
 	err = v.Err()
 	if err == nil {
 		var rd draft.Round
@@ -137,6 +151,9 @@ func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error 
 	pg.Chosen = map[int64]bool{}
 	for _, u := range in.UnitIDs {
 		pg.Chosen[u] = true
+	}
+	for _, x := range in.PersonIDs {
+		pg.ChosenP[x] = true
 	}
 	withFormError(&pg.Page, r, err)
 	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round_form", pg)

@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,13 +26,14 @@ import (
 	"danvan/internal/dbtest"
 	"danvan/internal/demo"
 	"danvan/internal/draft"
+	"danvan/internal/export"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
 	"danvan/internal/web"
 )
 
-const demoPassword = "mat-khau-demo-2026"
+const draftPassword = "mat-khau-demo-2026"
 
 // draftEnv is the real web server over a fresh database with the demo organisation and
 // the demo draft, reached through real HTTP.
@@ -43,15 +47,20 @@ type draftEnv struct {
 
 func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 	t.Helper()
+	return newDraftEnvWith(t, db, nil)
+}
+
+func newDraftEnvWith(t testing.TB, db *sqldb.DB, printer *export.Printer) *draftEnv {
+	t.Helper()
 	ctx := context.Background()
 	var o *demo.Org
 	capture := func(ctx context.Context, db *sqldb.DB, org *demo.Org) error { o = org; return nil }
-	if _, err := demo.Load(ctx, db, demoPassword, demo.Drafts, capture); err != nil {
+	if _, err := demo.Load(ctx, db, draftPassword, demo.Drafts, capture); err != nil {
 		t.Fatal(err)
 	}
 	svc := draft.NewService(db)
 	s, err := web.New(web.Config{OrgName: "Đảng bộ thử nghiệm", PublicRateLimit: 5}, web.Deps{DB: db, Org: org.NewService(db), Auth: auth.NewService(db),
-		Files: &attach.Store{DB: db, Dir: t.TempDir(), MaxSize: attach.DefaultMaxSize}, Notify: notify.NewService(db), Calendar: calendar.New(nil), Drafts: svc})
+		Files: &attach.Store{DB: db, Dir: t.TempDir(), MaxSize: attach.DefaultMaxSize}, Notify: notify.NewService(db), Calendar: calendar.New(nil), Drafts: svc, Printer: printer})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,20 +70,20 @@ func newDraftEnv(t testing.TB, db *sqldb.DB) *draftEnv {
 }
 
 // client is one browser: a cookie jar, no automatic redirects.
-type client struct {
+type draftClient struct {
 	e *draftEnv
 	c *http.Client
 }
 
-func (e *draftEnv) anonymous() *client {
+func (e *draftEnv) anonymous() *draftClient {
 	jar, _ := cookiejar.New(nil)
-	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &draftClient{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (e *draftEnv) login(user string) *client {
+func (e *draftEnv) login(user string) *draftClient {
 	e.t.Helper()
 	c := e.anonymous()
-	res := c.post("/login", url.Values{"username": {user}, "password": {demoPassword}, "next": {"/"}})
+	res := c.post("/login", url.Values{"username": {user}, "password": {draftPassword}, "next": {"/"}})
 	if res.status != http.StatusSeeOther {
 		e.t.Fatalf("login %s: %d", user, res.status)
 	}
@@ -88,7 +97,7 @@ type response struct {
 	header   http.Header
 }
 
-func (c *client) do(req *http.Request) response {
+func (c *draftClient) do(req *http.Request) response {
 	c.e.t.Helper()
 	res, err := c.c.Do(req)
 	if err != nil {
@@ -99,20 +108,20 @@ func (c *client) do(req *http.Request) response {
 	return response{status: res.StatusCode, body: string(b), location: res.Header.Get("Location"), header: res.Header}
 }
 
-func (c *client) get(path string) response {
+func (c *draftClient) get(path string) response {
 	c.e.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, c.e.srv.URL+path, nil)
 	return c.do(req)
 }
 
-func (c *client) post(path string, form url.Values) response {
+func (c *draftClient) post(path string, form url.Values) response {
 	c.e.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, c.e.srv.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
 
-func (c *client) postFile(path string, form url.Values, field, name string, content []byte) response {
+func (c *draftClient) postFile(path string, form url.Values, field, name string, content []byte) response {
 	c.e.t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -129,13 +138,13 @@ func (c *client) postFile(path string, form url.Values, field, name string, cont
 	return c.do(req)
 }
 
-var nonceRe = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
+var draftNonceRe = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
 
 // nonce reads a fresh form nonce from a page.
-func (c *client) nonce(path string) string {
+func (c *draftClient) nonce(path string) string {
 	c.e.t.Helper()
 	res := c.get(path)
-	m := nonceRe.FindStringSubmatch(res.body)
+	m := draftNonceRe.FindStringSubmatch(res.body)
 	if res.status != http.StatusOK || m == nil {
 		c.e.t.Fatalf("GET %s: %d, no nonce", path, res.status)
 	}
@@ -494,6 +503,196 @@ func TestDraftsAPI(t *testing.T) {
 		}
 		if res := e.anonymous().get("/api/v1/drafts"); res.status != http.StatusUnauthorized {
 			t.Fatalf("anonymous api: %d", res.status)
+		}
+	})
+}
+
+// docxParagraphs opens a .docx and returns the text of its paragraphs.
+func docxParagraphs(t *testing.T, b []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a .docx: %v", err)
+	}
+	for _, f := range zr.File {
+		if f.Name != "word/document.xml" {
+			continue
+		}
+		rc, _ := f.Open()
+		defer rc.Close()
+		var out strings.Builder
+		dec := xml.NewDecoder(rc)
+		in := false
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				return out.String()
+			}
+			if err != nil {
+				t.Fatalf("document.xml: %v", err)
+			}
+			switch x := tok.(type) {
+			case xml.StartElement:
+				in = x.Name.Local == "t"
+			case xml.EndElement:
+				if x.Name.Local == "p" {
+					out.WriteString("\n")
+				}
+				in = false
+			case xml.CharData:
+				if in {
+					out.Write(x)
+				}
+			}
+		}
+	}
+	t.Fatal("no word/document.xml")
+	return ""
+}
+
+func TestDraftReportExports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		var printer *export.Printer
+		if _, err := exec.LookPath("chromium"); err == nil || os.Getenv("DANVAN_TEST_BROWSER") == "1" {
+			printer = &export.Printer{}
+			t.Cleanup(func() { printer.Close() })
+		}
+		e := newDraftEnvWith(t, db, printer)
+		var demoDraft, closed, open int64
+		if err := db.QueryRowContext(context.Background(), `SELECT MIN(draft_id), MIN(id), MAX(id) FROM draft_rounds`).Scan(&demoDraft, &closed, &open); err != nil {
+			t.Fatal(err)
+		}
+		base := "/api/v1/drafts/" + strconv.FormatInt(demoDraft, 10)
+		union := e.login("congdoan1")
+		// The latest round (open, no comment yet) by default.
+		res := union.get(base + "/report.docx")
+		if res.status != http.StatusOK || res.header.Get("Content-Type") != export.ContentTypeDOCX || !strings.Contains(res.header.Get("Content-Disposition"), ".docx") {
+			t.Fatalf("report.docx: %d %s %s", res.status, res.header.Get("Content-Type"), res.header.Get("Content-Disposition"))
+		}
+		text := docxParagraphs(t, []byte(res.body))
+		for _, want := range []string{"BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Tổng số ý kiến: 0", "Không có ý kiến góp ý."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("latest round report lacks %q", want)
+			}
+		}
+		// Any round of the draft, from the report page's links.
+		page := union.get("/drafts/" + strconv.FormatInt(demoDraft, 10) + "/rounds/" + strconv.FormatInt(closed, 10) + "/report")
+		link := base + "/report.docx?round=" + strconv.FormatInt(closed, 10)
+		mustContain(t, "report page links", page, `href="`+link+`"`, `href="`+base+`/report.pdf?round=`+strconv.FormatInt(closed, 10)+`"`)
+		text = docxParagraphs(t, []byte(union.get(link).body))
+		for _, want := range []string{"Tổng số ý kiến: 4", "Đề nghị rút ngắn thời hạn công khai", "Công đoàn Sở Tư pháp", "Giải trình", "Nhóm tin nhắn không phải kênh thông tin chính thức"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("closed round report lacks %q", want)
+			}
+		}
+		// 404: outside the subtree, a round of another draft, a draft without a round.
+		if res := e.login("bithucb1").get(base + "/report.docx"); res.status != http.StatusNotFound {
+			t.Errorf("outside user: %d", res.status)
+		}
+		d, r, _ := e.openRound(false)
+		if res := union.get(base + "/report.docx?round=" + strconv.FormatInt(r.ID, 10)); res.status != http.StatusNotFound {
+			t.Errorf("round of another draft: %d", res.status)
+		}
+		bare, err := e.svc.Create(context.Background(), e.principal("thutruong1"), draft.Input{Title: "Chưa lấy ý kiến", Kind: "Quy chế", UnitID: e.o.Agencies[0].Node.ID,
+			DrafterID: e.o.Agencies[0].Head, HeadID: e.o.Agencies[0].Head, Body: "Điều 1. A"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := e.login("thutruong1").get("/api/v1/drafts/" + strconv.FormatInt(bare.ID, 10) + "/report.pdf"); res.status != http.StatusNotFound {
+			t.Errorf("draft without a round: %d", res.status)
+		}
+		if res := e.anonymous().get(base + "/report.docx"); res.status != http.StatusUnauthorized {
+			t.Errorf("anonymous: %d", res.status)
+		}
+		_ = d
+		// PDF: printed by Chromium, the text read back.
+		res = union.get(link[:len(link)-len("docx?round=")-len(strconv.FormatInt(closed, 10))] + "pdf?round=" + strconv.FormatInt(closed, 10))
+		if printer == nil {
+			if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "text/html") {
+				t.Fatalf("print page without Chromium: %d %s", res.status, res.header.Get("Content-Type"))
+			}
+			t.Skip("Chromium not installed: checked the print-page fallback only")
+		}
+		if res.status != http.StatusOK || res.header.Get("Content-Type") != export.ContentTypePDF || !strings.HasPrefix(res.body, "%PDF-") {
+			t.Fatalf("report.pdf: %d %s", res.status, res.header.Get("Content-Type"))
+		}
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			cmd := exec.Command("pdftotext", "-", "-")
+			cmd.Stdin = strings.NewReader(res.body)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(string(out)), " ")
+			for _, want := range []string{"BÁO CÁO", "Tổng số ý kiến: 4", "Công đoàn Sở Tư pháp", "Tiếp thu", "Giải trình"} {
+				if !strings.Contains(flat, want) {
+					t.Errorf("PDF lacks %q", want)
+				}
+			}
+			// Narrow table cells wrap and pdftotext interleaves their lines: check that
+			// every word of a comment and of its answer is there.
+			words := map[string]bool{}
+			for _, w := range strings.Fields(flat) {
+				words[w] = true
+			}
+			for _, w := range strings.Fields("Đề nghị rút ngắn thời hạn công khai để người lao động nắm bắt kịp thời. Nhóm tin nhắn không phải kênh thông tin chính thức") {
+				if !words[w] {
+					t.Errorf("PDF lacks the word %q of the comments", w)
+				}
+			}
+		}
+	})
+}
+
+func TestRoundFormHTTP(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newDraftEnv(t, db)
+		a := e.o.Agencies[0]
+		head := e.login("thutruong1")
+		d, err := e.svc.Create(context.Background(), e.principal("thutruong1"), draft.Input{Title: "Kế hoạch tập huấn", Kind: "Kế hoạch", UnitID: a.Node.ID,
+			DrafterID: a.Head, HeadID: a.Head, Body: "Điều 1. A\nĐiều 2. B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/drafts/" + strconv.FormatInt(d.ID, 10) + "/rounds/new"
+		form := head.get(path)
+		// The mass organisations are invited by default.
+		for _, u := range []int64{a.TradeUnion.ID, a.Youth.ID, a.Veterans.ID} {
+			if !regexp.MustCompile(`id="u-` + strconv.FormatInt(u, 10) + `"[^>]*checked`).MatchString(form.body) {
+				t.Errorf("mass organisation %d not checked by default", u)
+			}
+		}
+		member := strconv.FormatInt(e.o.People["dangvien1"], 10)
+		if !strings.Contains(form.body, `<option value="`+member+`"`) {
+			t.Fatal("dangvien1 is not among the people offered for invitation")
+		}
+		vn := time.FixedZone("ICT", 7*3600)
+		now := db.Now().In(vn)
+		bad := url.Values{"form_nonce": {head.nonce(path)}, "opens_at": {now.Format("2006-01-02T15:04")}, "closes_at": {now.Add(-time.Hour).Format("2006-01-02T15:04")},
+			"units": {strconv.FormatInt(a.TradeUnion.ID, 10)}, "people": {member}, "visibility": {"own"}}
+		res := head.post(path, bad)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("closing before opening: %d", res.status)
+		}
+		mustContain(t, "closing before opening", res, "Thời điểm kết thúc phải sau thời điểm bắt đầu")
+		rounds := e.count(`SELECT COUNT(*) FROM draft_rounds WHERE draft_id = ?`, d.ID)
+		if rounds != 0 {
+			t.Fatal("a refused round was written")
+		}
+		good := url.Values{"form_nonce": {head.nonce(path)}, "opens_at": {now.Format("2006-01-02T15:04")}, "closes_at": {now.AddDate(0, 0, 10).Format("2006-01-02") + "T17:00"},
+			"units": {strconv.FormatInt(a.TradeUnion.ID, 10)}, "people": {member}, "visibility": {"own"}}
+		if res := head.post(path, good); res.status != http.StatusSeeOther {
+			t.Fatalf("open round: %d", res.status)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM draft_invites i JOIN draft_rounds r ON r.id = i.round_id WHERE r.draft_id = ? AND (i.unit_id = ? OR i.person_id = ?)`, d.ID, a.TradeUnion.ID, e.o.People["dangvien1"]); n != 2 {
+			t.Fatalf("invites = %d, want the union and the member", n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM draft_rounds WHERE draft_id = ? AND visibility = 'own'`, d.ID); n != 1 {
+			t.Fatal("visibility not saved")
+		}
+		// The member invited in person is told at once (the round is open).
+		if n := e.count(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = 'draft.open'`, e.o.Users["dangvien1"]); n != 1 {
+			t.Fatalf("member notified %d times", n)
 		}
 	})
 }

@@ -53,7 +53,8 @@ type Deps struct {
 	Printer  *export.Printer     // PDF exports (one Chromium); nil: the print page instead (sendDocument)
 
 	// Domains.
-	Petitions *petition.Service
+	Petitions    *petition.Service
+	CalendarDays *petition.CalendarStore // administrator's days off and swapped working days
 
 	Plans *plan.Service
 

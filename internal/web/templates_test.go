@@ -6,11 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"danvan/internal/attach"
 	"danvan/internal/audit"
 	"danvan/internal/auth"
+	"danvan/internal/calendar"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
+	"danvan/internal/petition"
+	"danvan/internal/work"
 )
 
 // foundationAreas are the template folders of the foundation: every template there must
@@ -33,7 +37,7 @@ func samplePages() map[string]any {
 	pos := org.Position{ID: 1, PersonID: 1, UnitID: 2, UnitName: unit.Name, Title: "bi-thu", StartDate: "2021-03-01"}
 	person := org.Person{ID: 1, FullName: "Trần Thị <i>Bình</i>", Gender: "nu", BirthYear: 1985, Email: "b@example.vn", Phone: "0912345678", PartyMember: true, UnitID: 2, UnitName: unit.Name, Positions: []org.Position{pos}}
 	row := audit.Row{ID: 1, At: "2026-11-25T02:12:00Z", ActorID: 1, ActorName: "Nguyễn Văn A", Address: "127.0.0.1", UnitID: 2, Entity: "person", EntityID: 1, Action: "create", Summary: "Thêm người <script>", After: `{"a":1}`}
-	return map[string]any{
+	out := map[string]any{
 		"admin/index":          adminPage{Page: page("Quản trị"), CanAudit: true},
 		"admin/audit":          auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
 		"auth/login":           loginPage{Page: page("Đăng nhập"), Next: "/units"},
@@ -61,8 +65,57 @@ func samplePages() map[string]any {
 		"draft/round":          roundPage{Page: page("Dự thảo")},
 		"draft/comment_edit":   commentEditPage{Page: page("Dự thảo")},
 		"draft/report":         reportPage{Page: page("Dự thảo")},
+		"draft/public_list":    publicRoundsPage{Page: page("Góp ý dự thảo")},
+		"draft/public_round":   publicRoundPage{Page: page("Góp ý dự thảo"), Open: true},
 		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 900, Positions: 1000},
 	}
+	for k, v := range petitionSamples(page) {
+		out[k] = v
+	}
+	return out
+}
+
+// petitionSamples are the petition domain's pages, with a script in every text.
+func petitionSamples(page func(string) Page) map[string]any {
+	pub := func(title string) Page { p := page(title); p.User, p.Public = nil, true; return p }
+	steps := []petition.StepDeadline{{ID: 1, Step: petition.StepResolve, Amount: 30, Unit: calendar.CalendarDays, StartsOn: "2026-11-02", DueOn: "2026-12-02", Status: "open", DaysLeft: -2,
+		Badge: work.MakeBadge("2026-12-02", -2, false, "")}, {ID: 2, Step: petition.StepRegister, Amount: 7, Unit: calendar.WorkingDays, StartsOn: "2026-10-20", DueOn: "2026-10-29", Status: "done", DoneOn: "2026-10-22"}}
+	pt := petition.Petition{ID: 7, Code: "K7QM2XDA9PR4", Kind: petition.Denunciation, Channel: petition.InPerson, State: petition.Extended, Open: true, UnitID: 2, UnitName: "Sở Tư pháp <script>alert(1)</script>",
+		ReceivedOn: "2026-10-20", Round: 1, Complexity: "complex", Area: "normal", Competent: true, Subject: "Tố cáo <script>alert(1)</script>", Content: "Nội dung <script>alert(1)</script>",
+		Sender: petition.Sender{Name: "Người <b>Bí thư</b>", Phone: "0912", Address: "<script>alert(1)</script>", IDNo: "001"}, LeadName: "Trần <script>alert(1)</script>", LeadUnitName: "Thanh tra",
+		HeadName: "Lê Văn C", DueOn: "2026-12-02", DecisionNo: "05/QĐ <script>alert(1)</script>", Result: "partly", Conclusion: "<script>alert(1)</script>", Steps: steps,
+		SupportUnits: []org.Unit{{ID: 3, Name: "Văn phòng"}}, Support: []petition.Assignee{{PersonID: 1, Name: "Phạm <script>alert(1)</script>", Role: "lead"}},
+		Events: []petition.Event{{At: "2026-11-25T02:12:00Z", PublicText: "Đơn đã được tiếp nhận <script>alert(1)</script>"}}, Badge: work.MakeBadge("2026-12-02", -2, false, "")}
+	masked := pt
+	masked.Sender, masked.Masked = petition.Sender{Name: "Người tố cáo (thông tin được bảo mật)"}, true
+	dup := petition.Duplicate{ID: 8, Code: "ABCDEFGHJKM0", Kind: petition.Complaint, State: petition.Received, ReceivedOn: "2026-11-01", Subject: "<script>alert(1)</script>", Reason: "Cùng số điện thoại"}
+	choices := []petition.Choice{{ID: 2, Name: "Sở <script>alert(1)</script>"}}
+	row := audit.Row{ID: 1, At: "2026-11-25T02:12:00Z", ActorName: "Nguyễn Văn A", Summary: "Thụ lý <script>"}
+	dash := petition.Dashboard{Unit: org.Unit{ID: 1, Name: "Đảng ủy <script>alert(1)</script>"}, Total: petition.Figures{Received: 1234567, Resolved: 1000, OnTime: 875, OverdueNow: 12},
+		ByKind:   []petition.KindFigures{{Kind: petition.Complaint, Figures: petition.Figures{Received: 10, Resolved: 5, OnTime: 4}}},
+		ByMonth:  []petition.MonthFigures{{Month: "2026-11", Figures: petition.Figures{Received: 10}}},
+		Children: []petition.ChildFigures{{Unit: org.Unit{ID: 2, Name: "Sở <script>alert(1)</script>"}, Figures: petition.Figures{Received: 3, OverdueNow: 1}}}}
+	rule := petition.Rule{ID: 1, Kind: petition.Complaint, Step: petition.StepAccept, Amount: 7, Unit: calendar.WorkingDays, EffectiveFrom: "2026-07-01", Basis: "NĐ <script>alert(1)</script>"}
+	status := petition.PublicStatus{Code: pt.Code, Kind: pt.Kind, State: pt.State, ReceivedOn: pt.ReceivedOn, UnitName: pt.UnitName, DueOn: pt.DueOn, Events: pt.Events}
+	out := map[string]any{
+		"petition/list":        petitionListPage{Page: page("Đơn thư"), Petitions: []petition.Petition{masked}, NextURL: "/petitions?after=x", ExportURL: "/petitions/export.xlsx?", Units: choices, CanCreate: true, Kinds: petition.Kinds, States: petition.States, Channels: petition.Channels},
+		"petition/list#empty":  petitionListPage{Page: page("Đơn thư"), CanCreate: true},
+		"petition/form":        petitionFormPage{Page: page("Tiếp nhận đơn"), Units: choices, Kinds: petition.Kinds, Channels: petition.Channels, Duplicates: []petition.Duplicate{dup}, Checked: true, Today: "2026-12-01"},
+		"petition/show":        petitionShowPage{Page: page("Đơn"), P: pt, CanHandle: true, Actions: petition.Available(pt.State), Duplicates: []petition.Duplicate{dup}, Case: []petition.Duplicate{dup}, History: []audit.Row{row}, Files: []attach.File{{ID: 1, Name: "a<script>.pdf"}}},
+		"petition/show#masked": petitionShowPage{Page: page("Đơn"), P: masked, HiddenFile: 2},
+		"petition/dashboard":   dashboardPage{Page: page("Thống kê"), D: dash, Today: "2026-12-01", MonthChart: barChart("T <script>", "D", []string{"11/26"}, []barSeries{{"Nhận", "#1f4e79", []int{3}}}), KindChart: barChart("K", "D", []string{"<b>"}, nil)},
+		"admin/calendar":       calendarPage{Page: page("Lịch"), Year: 2027, Days: []petition.Day{{Date: "2027-05-12", Kind: "off", Name: "<script>alert(1)</script>"}}, Holidays: calendar.New(nil).Holidays(2027), Prev: 2026, Next: 2028},
+		"admin/rules":          rulesPage{Page: page("Quy định"), Rules: []petition.Rule{rule}, Kinds: petition.Kinds, Steps: petition.Steps},
+		"public/submit":        submitPage{Page: pub("Gửi đơn"), Units: choices, Kinds: petition.Kinds},
+		"public/submitted":     submitPage{Page: pub("Đã gửi"), Code: "K7QM-2XDA-9PR4", Kind: petition.Denunciation},
+		"public/track":         trackPage{Page: pub("Tra cứu"), Status: &status},
+		"public/track#nf":      trackPage{Page: pub("Tra cứu"), NotFound: true},
+	}
+	for _, a := range petition.Actions {
+		out["petition/action#"+string(a)] = petitionActionPage{Page: page("Thao tác"), P: pt, Action: a, Units: choices, People: choices, Kinds: petition.Kinds,
+			Results: resultOptions(), Complexity: complexityOptions(pt.Kind), Today: "2026-12-01", SupportUnit: map[int64]bool{2: true}}
+	}
+	return out
 }
 
 func TestEveryPageTemplateRenders(t *testing.T) {

@@ -1,0 +1,342 @@
+package petition
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"danvan/internal/apperr"
+	"danvan/internal/audit"
+	"danvan/internal/org"
+	"danvan/internal/search"
+	"danvan/internal/sqldb"
+	"danvan/internal/work"
+)
+
+// Filter selects petitions for the staff list. Every field is optional.
+type Filter struct {
+	Kind         string
+	State        string // a State, or "open" for every open petition
+	Deadline     string // on-time | due-soon | overdue
+	UnitID       int64  // subtree of this unit
+	LeadPersonID int64
+	Channel      string
+	From, To     string // received between (YYYY-MM-DD)
+	Query        string // search without diacritics in subject and content
+	After        string // keyset cursor ("Trang sau")
+	Limit        int
+}
+
+// Page is one page of the list.
+type Page struct {
+	Petitions []Petition
+	Next      string // cursor of the next page, "" at the end
+}
+
+func encodeCursor(due string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(due + "|" + itoa64(id)))
+}
+
+func decodeCursor(s string) (string, int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return "", 0, false
+	}
+	due, id, ok := strings.Cut(string(b), "|")
+	if !ok || len(due) != 10 {
+		return "", 0, false
+	}
+	var n int64
+	if _, err := fmt.Sscan(id, &n); err != nil {
+		return "", 0, false
+	}
+	return due, n, true
+}
+
+// Find lists the petitions p may see, nearest deadline first, with keyset pagination.
+// Denouncers' identities are always masked in lists (they show on the petition's page
+// to those allowed). Errors: NotFound (unit outside reach), Invalid (bad cursor).
+func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, error) {
+	var where []string
+	var args []any
+	scope := p.Scope(org.ViewPetition)
+	if scope.Empty() {
+		if p.IsZero() || p.PersonID == 0 {
+			return Page{}, nil
+		}
+		where = append(where, `p.id IN (SELECT petition_id FROM petition_people WHERE person_id = ?)`)
+		args = append(args, p.PersonID)
+	} else {
+		c, a := scope.SQL("p.unit_path")
+		where = append(where, c)
+		args = append(args, a...)
+	}
+	if f.UnitID != 0 {
+		u, err := org.GetUnit(ctx, s.DB, f.UnitID)
+		if err != nil || (!scope.Contains(u.Path) && !scope.Empty()) {
+			return Page{}, apperr.New(apperr.NotFound, "petition.Find", "Không tìm thấy đơn vị.")
+		}
+		where = append(where, `p.unit_path >= ? AND p.unit_path < ?`)
+		args = append(args, u.Path, sqldb.PathEnd(u.Path))
+	}
+	if f.Kind != "" {
+		where = append(where, `p.kind = ?`)
+		args = append(args, f.Kind)
+	}
+	switch {
+	case f.State == "open":
+		where = append(where, `p.open = TRUE`)
+	case f.State != "":
+		where = append(where, `p.state = ?`)
+		args = append(args, f.State)
+	}
+	today := s.today()
+	switch f.Deadline {
+	case string(work.Overdue):
+		where = append(where, `p.open = TRUE AND p.due_on < ?`)
+		args = append(args, today.String())
+	case string(work.DueSoon):
+		where = append(where, `p.open = TRUE AND p.due_on >= ? AND p.due_on <= ?`)
+		args = append(args, today.String(), s.DueSoonLimit(today).String())
+	case string(work.OnTime):
+		where = append(where, `p.open = TRUE AND p.due_on > ?`)
+		args = append(args, s.DueSoonLimit(today).String())
+	}
+	if f.LeadPersonID != 0 {
+		where = append(where, `p.lead_person_id = ?`)
+		args = append(args, f.LeadPersonID)
+	}
+	if f.Channel != "" {
+		where = append(where, `p.channel = ?`)
+		args = append(args, f.Channel)
+	}
+	if f.From != "" {
+		where = append(where, `p.received_on >= ?`)
+		args = append(args, f.From)
+	}
+	if f.To != "" {
+		where = append(where, `p.received_on <= ?`)
+		args = append(args, f.To)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if c, ok := NormalizeCode(q); ok {
+			where = append(where, `p.code = ?`)
+			args = append(args, c)
+		} else {
+			where = append(where, `p.search_fold LIKE ?`)
+			args = append(args, search.LikePattern(q))
+		}
+	}
+	if f.After != "" {
+		due, id, ok := decodeCursor(f.After)
+		if !ok {
+			return Page{}, apperr.New(apperr.Invalid, "petition.Find", "Đường dẫn trang sau không hợp lệ.")
+		}
+		where = append(where, `(p.due_on > ? OR (p.due_on = ? AND p.id > ?))`)
+		args = append(args, due, due, id)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	q := `SELECT ` + petitionCols + petitionFrom + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.due_on, p.id LIMIT %d`, f.Limit+1)
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Page{}, apperr.Wrap("petition.Find", err)
+	}
+	defer rows.Close()
+	var out Page
+	cal := s.Calendar()
+	for rows.Next() {
+		pt, err := scanPetition(rows)
+		if err != nil {
+			return Page{}, apperr.Wrap("petition.Find", err)
+		}
+		if pt.Confidential() {
+			pt.mask()
+		}
+		_, pt.Badge = badgeFor(cal, pt.DueOn, today, !pt.Open)
+		if !pt.Open {
+			pt.Badge.Label = pt.State.Label()
+		}
+		out.Petitions = append(out.Petitions, pt)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, apperr.Wrap("petition.Find", err)
+	}
+	if len(out.Petitions) > f.Limit {
+		out.Petitions = out.Petitions[:f.Limit]
+		last := out.Petitions[f.Limit-1]
+		due := last.DueOn
+		if due == "" {
+			due = noDue
+		}
+		out.Next = encodeCursor(due, last.ID)
+	}
+	return out, nil
+}
+
+// Duplicate is a petition that may be the same matter as another.
+type Duplicate struct {
+	ID         int64
+	Code       string
+	Kind       Kind
+	State      State
+	ReceivedOn string
+	Subject    string
+	CaseID     int64
+	Reason     string // why it matched, without the matching value
+}
+
+// DisplayCode is the code in groups.
+func (d Duplicate) DisplayCode() string { return FormatCode(d.Code) }
+
+// Duplicates finds petitions p may see with the same ID number or phone, or the same
+// content after folding, excluding excludeID. The reasons never quote the identity.
+func (s *Service) Duplicates(ctx context.Context, p *org.Principal, sender Sender, content string, excludeID int64) ([]Duplicate, error) {
+	scope := p.Scope(org.ViewPetition)
+	if scope.Empty() {
+		return nil, nil
+	}
+	cond, cargs := scope.SQL("p.unit_path")
+	type probe struct {
+		col, val, reason string
+	}
+	var probes []probe
+	if id := digits(sender.IDNo); id != "" {
+		probes = append(probes, probe{"p.sender_idno", id, "Cùng số căn cước của người gửi"})
+	}
+	if ph := digits(sender.Phone); len(ph) >= 9 {
+		probes = append(probes, probe{"p.phone_key", ph, "Cùng số điện thoại của người gửi"})
+	}
+	if ck := contentKey(content); len(ck) >= 20 {
+		probes = append(probes, probe{"p.content_key", ck, "Nội dung gần như trùng khớp"})
+	}
+	seen := map[int64]int{}
+	var out []Duplicate
+	for _, pr := range probes {
+		rows, err := s.DB.QueryContext(ctx, `SELECT p.id, p.code, p.kind, p.state, p.received_on, p.subject, COALESCE(p.case_id, 0) FROM petitions p WHERE `+pr.col+` = ? AND p.id <> ? AND `+cond+` ORDER BY p.id DESC LIMIT 20`,
+			append([]any{pr.val, excludeID}, cargs...)...)
+		if err != nil {
+			return nil, apperr.Wrap("petition.Duplicates", err)
+		}
+		for rows.Next() {
+			var d Duplicate
+			if err := rows.Scan(&d.ID, &d.Code, &d.Kind, &d.State, &d.ReceivedOn, &d.Subject, &d.CaseID); err != nil {
+				rows.Close()
+				return nil, apperr.Wrap("petition.Duplicates", err)
+			}
+			if i, ok := seen[d.ID]; ok {
+				out[i].Reason += "; " + strings.ToLower(pr.reason)
+				continue
+			}
+			d.Reason = pr.reason
+			seen[d.ID] = len(out)
+			out = append(out, d)
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// DuplicatesOf finds the possible duplicates of a stored petition (using its unmasked
+// sender, never shown).
+func (s *Service) DuplicatesOf(ctx context.Context, p *org.Principal, id int64) ([]Duplicate, error) {
+	pt, err := loadPetition(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.canView(ctx, s.DB, p, &pt) {
+		return nil, notFound("petition.DuplicatesOf")
+	}
+	return s.Duplicates(ctx, p, pt.Sender, pt.Content, id)
+}
+
+// CaseMembers lists the petitions of a case file.
+func (s *Service) CaseMembers(ctx context.Context, p *org.Principal, caseID int64) ([]Duplicate, error) {
+	if caseID == 0 {
+		return nil, nil
+	}
+	scope := p.Scope(org.ViewPetition)
+	cond, cargs := scope.SQL("p.unit_path")
+	rows, err := s.DB.QueryContext(ctx, `SELECT p.id, p.code, p.kind, p.state, p.received_on, p.subject, COALESCE(p.case_id, 0) FROM petitions p WHERE p.case_id = ? AND `+cond+` ORDER BY p.received_on, p.id`,
+		append([]any{caseID}, cargs...)...)
+	if err != nil {
+		return nil, apperr.Wrap("petition.CaseMembers", err)
+	}
+	defer rows.Close()
+	var out []Duplicate
+	for rows.Next() {
+		var d Duplicate
+		if err := rows.Scan(&d.ID, &d.Code, &d.Kind, &d.State, &d.ReceivedOn, &d.Subject, &d.CaseID); err != nil {
+			return nil, apperr.Wrap("petition.CaseMembers", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Link puts two petitions into one case file (hồ sơ vụ việc), creating it when neither
+// has one; when both have one, the other's case is merged into this one's.
+// Errors: NotFound, Forbidden, Invalid.
+func (s *Service) Link(ctx context.Context, p *org.Principal, id, otherID int64) (int64, error) {
+	if id == otherID {
+		return 0, apperr.New(apperr.Invalid, "petition.Link", "Hãy chọn một đơn khác để gộp hồ sơ.")
+	}
+	var caseID int64
+	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		a, err := loadPetition(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		b, err := loadPetition(ctx, tx, otherID)
+		if err != nil {
+			return err
+		}
+		if !CanHandle(p, &a) || !CanHandle(p, &b) {
+			return notFound("petition.Link")
+		}
+		caseID = a.CaseID
+		if caseID == 0 {
+			caseID = b.CaseID
+		}
+		if caseID == 0 {
+			caseID, err = tx.InsertID(ctx, `INSERT INTO petition_cases (unit_path, title, created_by, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+				a.UnitPath, shorten(a.Subject, 200), nullID(p.UserID), sqldb.FormatTime(tx.Now()))
+			if err != nil {
+				return err
+			}
+		}
+		for _, old := range []int64{a.CaseID, b.CaseID} {
+			if old != 0 && old != caseID {
+				if _, err := tx.ExecContext(ctx, `UPDATE petitions SET case_id = ? WHERE case_id = ?`, caseID, old); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE petitions SET case_id = ? WHERE id IN (?, ?)`, caseID, id, otherID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{UnitID: a.UnitID, Entity: "petition", EntityID: id, Action: "link",
+			Summary: "Gộp đơn " + FormatCode(a.Code) + " và " + FormatCode(b.Code) + " vào hồ sơ vụ việc số " + itoa64(caseID),
+			After:   map[string]int64{"case_id": caseID, "other_id": otherID}})
+	})
+	return caseID, apperr.Wrap("petition.Link", err)
+}
+
+// History is the audit trail of a petition, for the staff page. The log never holds the
+// sender's identity (see snapshot).
+func (s *Service) History(ctx context.Context, p *org.Principal, id int64) ([]audit.Row, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	rows, err := audit.Find(ctx, s.DB, audit.Filter{All: true, Entity: "petition", EntityID: id, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	// Oldest first, like a story.
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
+	}
+	return rows, nil
+}
