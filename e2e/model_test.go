@@ -209,6 +209,13 @@ func TestModelLife(t *testing.T) {
 	if text := click("decide", `form[action$="/decide"] button[type="submit"]`); !strings.Contains(text, "Công nhận · Bằng khen") {
 		t.Fatalf("after the decision:\n%s", text)
 	}
+	// The decision downloads as .docx and .xlsx.
+	for _, f := range []string{"docx", "xlsx"} {
+		res := run(t, ctx, "download "+f, chromedp.Evaluate[string](`fetch(`+jsString(roundURL+"/decision."+f)+`).then(r => r.status + " " + r.headers.get("Content-Type") + " " + r.headers.get("Content-Length"))`, chromedp.EvalAwaitPromise))
+		if !strings.HasPrefix(res, "200 application/vnd.openxmlformats") {
+			t.Errorf("decision.%s: %s", f, res)
+		}
+	}
 	if text := page(modelURL, ""); !strings.Contains(text, "Được công nhận") || !strings.Contains(text, "Đảng ủy cấp trên") {
 		t.Fatalf("model after recognition:\n%s", text)
 	}

@@ -110,7 +110,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.CalendarDays = calStore
 	a.Petitions = petition.NewService(db)
 	a.Petitions.Calendar = calStore.Current
-	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("petitions", "unit_path"),
+	if err := a.Petitions.EnsureRollups(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Org.PathHooks = append(a.Org.PathHooks, petition.MoveRollups, org.ReplacePathPrefix("petitions", "unit_path"),
 		org.ReplacePathPrefix("petition_stats", "unit_path"), org.ReplacePathPrefix("petition_cases", "unit_path"))
 	sources = append(sources, a.Petitions)
 	a.Tasks = append(a.Tasks,

@@ -24,6 +24,7 @@ func genGenerators() []gen.Generator {
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
 	gs = append(gs, plangen.Generate)
+	gs = append(gs, gen.Petitions) // --petitions N
 	return gs
 }
 
@@ -36,6 +37,7 @@ func cmdGen(ctx context.Context, env Env, args []string) error {
 		fs.Int64Var(&seed, "seed", 1, "hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)")
 		fs.BoolVar(&o.Force, "force", false, "sinh thêm dù cơ sở dữ liệu đã có dữ liệu tổng hợp")
 		fs.IntVar(&o.BatchRows, "batch", 50000, "số dòng mỗi giao dịch / lệnh COPY")
+		fs.IntVar(&o.Petitions, "petitions", 0, "số đơn thư tổng hợp")
 	})
 	if err != nil {
 		return err

@@ -316,3 +316,29 @@ func BenchmarkAddWorkingDays(b *testing.B) {
 		c.AddWorkingDays(start, 30)
 	}
 }
+
+// Reset changes a calendar in place, so every holder of the pointer sees new days, and
+// is safe beside concurrent readers.
+func TestResetInPlace(t *testing.T) {
+	c := New(nil)
+	d := MustParseDate("2027-05-12")
+	if !c.IsWorkingDay(d) {
+		t.Fatal("12/5/2027 is a working day by the rules")
+	}
+	done := make(chan bool)
+	go func() {
+		for i := 0; i < 2000; i++ {
+			_ = c.AddWorkingDays(MustParseDate("2027-01-01"), 200)
+		}
+		done <- true
+	}()
+	c.Reset([]Adjustment{{Date: d, Kind: DayOff, Name: "Nghỉ thử"}})
+	<-done
+	if c.IsWorkingDay(d) {
+		t.Error("Reset not seen")
+	}
+	c.Reset(nil)
+	if !c.IsWorkingDay(d) {
+		t.Error("second Reset not seen")
+	}
+}

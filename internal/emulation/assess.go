@@ -702,6 +702,7 @@ func (s *Service) Decide(ctx context.Context, p *org.Principal, roundID int64, i
 	if err != nil {
 		return Round{}, err
 	}
+	s.forgetHonour()
 	return s.Round(ctx, p, roundID)
 }
 

@@ -11,6 +11,17 @@ import (
 	"danvan/internal/sqldb"
 )
 
+// CountCap bounds the counts of the discovery page.
+const CountCap = 10000
+
+// Capped writes a count of the discovery page: "hơn 10.000" past CountCap.
+func Capped(n int) string {
+	if n > CountCap {
+		return "hơn " + thousands(CountCap)
+	}
+	return thousands(int64(n))
+}
+
 // StuckDays is how long without a report flags a model in progress as stuck.
 const StuckDays = 90
 
@@ -74,28 +85,37 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 	for _, id := range ids {
 		counts[id.(int64)] = &UnitCounts{ByField: map[string]int{}, ByState: map[State]int{}}
 	}
-	// The rollup has at most 4 × 9 rows per unit; chunks keep the IN list bounded.
+	// The rollup has up to years × 4 × 9 rows per unit: the database sums them by field and
+	// by state, so a few rows per unit come back; chunks keep the IN list bounded.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.DB.QueryContext(ctx, `SELECT unit_id, field, state, n FROM model_rollup WHERE n <> 0 AND unit_id IN (`+sqldb.Placeholders(len(chunk))+`)`, chunk...)
-		if err != nil {
-			return d, apperr.Wrap("emulation.Discover", err)
-		}
-		for rows.Next() {
-			var id int64
-			var f string
-			var st State
-			var n int
-			if err := rows.Scan(&id, &f, &st, &n); err != nil {
-				rows.Close()
+		in := sqldb.Placeholders(len(chunk))
+		for _, by := range []string{"field", "state"} {
+			rows, err := s.DB.QueryContext(ctx, `SELECT unit_id, `+by+`, SUM(n) FROM model_rollup WHERE unit_id IN (`+in+`) GROUP BY unit_id, `+by+` HAVING SUM(n) <> 0`, chunk...)
+			if err != nil {
 				return d, apperr.Wrap("emulation.Discover", err)
 			}
-			c := counts[id]
-			c.Total += n
-			c.ByField[f] += n
-			c.ByState[st] += n
+			for rows.Next() {
+				var id int64
+				var key string
+				var n int
+				if err := rows.Scan(&id, &key, &n); err != nil {
+					rows.Close()
+					return d, apperr.Wrap("emulation.Discover", err)
+				}
+				c := counts[id]
+				if by == "field" {
+					c.Total += n
+					c.ByField[key] += n
+				} else {
+					c.ByState[State(key)] += n
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return d, apperr.Wrap("emulation.Discover", err)
+			}
 		}
-		rows.Close()
 	}
 	d.Self = *counts[u.ID]
 	d.Self.Unit = u
@@ -109,8 +129,10 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 		}
 	}
 	cutoff := sqldb.FormatTime(now.AddDate(0, 0, -StuckDays))
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ?`,
-		cutoff, u.Path, sqldb.PathEnd(u.Path)).Scan(&d.StuckCount); err != nil {
+	// Counts stop at CountCap: beyond it the page says "hơn 10.000" rather than reading
+	// every index entry of a national tree on each visit.
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? LIMIT ?) x`,
+		cutoff, u.Path, sqldb.PathEnd(u.Path), CountCap+1).Scan(&d.StuckCount); err != nil {
 		return d, apperr.Wrap("emulation.Discover", err)
 	}
 	mrows, err := s.DB.QueryContext(ctx, `SELECT `+modelCols+modelFrom+` WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? ORDER BY m.watch_at LIMIT 50`,
@@ -127,8 +149,8 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 		d.Stuck = append(d.Stuck, m)
 	}
 	mrows.Close()
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM model_support sp WHERE sp.answered_at = '' AND sp.to_unit_path >= ? AND sp.to_unit_path < ?`,
-		u.Path, sqldb.PathEnd(u.Path)).Scan(&d.UnanswerOpen); err != nil {
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM model_support sp WHERE sp.answered_at = '' AND sp.to_unit_path >= ? AND sp.to_unit_path < ? LIMIT ?) x`,
+		u.Path, sqldb.PathEnd(u.Path), CountCap+1).Scan(&d.UnanswerOpen); err != nil {
 		return d, apperr.Wrap("emulation.Discover", err)
 	}
 	d.Unanswered, err = s.querySupports(ctx, ` WHERE sp.answered_at = '' AND sp.to_unit_path >= ? AND sp.to_unit_path < ? ORDER BY sp.asked_at LIMIT 50`, u.Path, sqldb.PathEnd(u.Path))
@@ -139,25 +161,26 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 // bulk load). It reads one aggregate per (unit path, field, state) and adds it to every
 // ancestor in memory.
 func RebuildRollup(ctx context.Context, tx *sqldb.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT unit_path, field, state, COUNT(*) FROM models GROUP BY unit_path, field, state`)
+	rows, err := tx.QueryContext(ctx, `SELECT unit_path, year, field, state, COUNT(*) FROM models GROUP BY unit_path, year, field, state`)
 	if err != nil {
 		return apperr.Wrap("emulation.RebuildRollup", err)
 	}
 	type key struct {
 		unit  int64
+		year  int
 		field string
 		state string
 	}
 	acc := map[key]int{}
 	for rows.Next() {
 		var path, f, st string
-		var n int
-		if err := rows.Scan(&path, &f, &st, &n); err != nil {
+		var y, n int
+		if err := rows.Scan(&path, &y, &f, &st, &n); err != nil {
 			rows.Close()
 			return apperr.Wrap("emulation.RebuildRollup", err)
 		}
 		for _, id := range org.PathIDs(path) {
-			acc[key{id, f, st}] += n
+			acc[key{id, y, f, st}] += n
 		}
 	}
 	rows.Close()
@@ -170,14 +193,14 @@ func RebuildRollup(ctx context.Context, tx *sqldb.Tx) error {
 		if len(args) == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO model_rollup (unit_id, field, state, n) VALUES `+strings.TrimSuffix(sb.String(), ", "), args...)
+		_, err := tx.ExecContext(ctx, `INSERT INTO model_rollup (unit_id, year, field, state, n) VALUES `+strings.TrimSuffix(sb.String(), ", "), args...)
 		sb.Reset()
 		args = args[:0]
 		return apperr.Wrap("emulation.RebuildRollup", err)
 	}
 	for k, n := range acc {
-		sb.WriteString("(?, ?, ?, ?), ")
-		args = append(args, k.unit, k.field, k.state, n)
+		sb.WriteString("(?, ?, ?, ?, ?), ")
+		args = append(args, k.unit, k.year, k.field, k.state, n)
 		if len(args) >= 800 {
 			if err := flush(); err != nil {
 				return err
@@ -212,14 +235,25 @@ type YearCount struct {
 }
 
 // ByYear counts the models of the principal's reach (under unitPath, "" for all of it) by
-// year and field, for the last years (at most 8).
+// year and field, for the last years (at most 8), from the rollup of the top units.
 func (s *Service) ByYear(ctx context.Context, p *org.Principal, unitPath string) ([]YearCount, error) {
-	cond, args := p.Scope(org.ViewModel).SQL("unit_path")
+	var tops []any
 	if unitPath != "" {
-		cond += " AND unit_path >= ? AND unit_path < ?"
-		args = append(args, unitPath, sqldb.PathEnd(unitPath))
+		if !p.CanPath(org.ViewModel, unitPath) {
+			return nil, nil
+		}
+		ids := org.PathIDs(unitPath)
+		tops = append(tops, ids[len(ids)-1])
+	} else {
+		for _, path := range p.Scope(org.ViewModel).Paths {
+			ids := org.PathIDs(path)
+			tops = append(tops, ids[len(ids)-1])
+		}
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT year, field, COUNT(*) FROM models WHERE `+cond+` GROUP BY year, field ORDER BY year DESC`, args...)
+	if len(tops) == 0 {
+		return nil, nil
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT year, field, SUM(n) FROM model_rollup WHERE unit_id IN (`+sqldb.Placeholders(len(tops))+`) GROUP BY year, field HAVING SUM(n) <> 0 ORDER BY year DESC`, tops...)
 	if err != nil {
 		return nil, apperr.Wrap("emulation.ByYear", err)
 	}
@@ -267,3 +301,7 @@ func (c UnitCounts) Honoured() int { return c.ByState[Recognised] + c.ByState[Re
 
 // String for logs.
 func (c UnitCounts) String() string { return fmt.Sprintf("%s: %d", c.Unit.Name, c.Total) }
+
+// StuckText and UnansweredText are the counts as shown ("hơn 10.000" past the cap).
+func (d Discovery) StuckText() string      { return Capped(d.StuckCount) }
+func (d Discovery) UnansweredText() string { return Capped(d.UnanswerOpen) }

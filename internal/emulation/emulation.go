@@ -44,8 +44,9 @@ import (
 
 // Service holds the model rules and SQL.
 type Service struct {
-	DB    *sqldb.DB
-	Files *attach.Store
+	DB     *sqldb.DB
+	Files  *attach.Store
+	honour honourCache
 }
 
 // NewService returns the models service.
@@ -466,7 +467,7 @@ func (s *Service) Create(ctx context.Context, p *org.Principal, in Input) (Model
 		if err != nil {
 			return apperr.Wrap("emulation.Create", err)
 		}
-		if err := bump(ctx, tx, u.Path, in.Field, st, 1); err != nil {
+		if err := bump(ctx, tx, u.Path, in.Year, in.Field, st, 1); err != nil {
 			return err
 		}
 		if err := s.saveUploads(ctx, tx, id, in.Photos, in.Files); err != nil {
@@ -602,11 +603,11 @@ func (s *Service) Update(ctx context.Context, p *org.Principal, id int64, in Inp
 		if err != nil {
 			return apperr.Wrap("emulation.Update", err)
 		}
-		if in.Field != m.Field {
-			if err := bump(ctx, tx, m.UnitPath, m.Field, m.State, -1); err != nil {
+		if in.Field != m.Field || in.Year != m.Year {
+			if err := bump(ctx, tx, m.UnitPath, m.Year, m.Field, m.State, -1); err != nil {
 				return err
 			}
-			if err := bump(ctx, tx, m.UnitPath, in.Field, m.State, 1); err != nil {
+			if err := bump(ctx, tx, m.UnitPath, in.Year, in.Field, m.State, 1); err != nil {
 				return err
 			}
 		}
@@ -668,7 +669,15 @@ func (s *Service) List(ctx context.Context, p *org.Principal, f Filter) ([]Model
 	if p.IsZero() {
 		return nil, 0, nil
 	}
-	cond, args := p.Scope(org.ViewModel).SQL("m.unit_path")
+	scope := p.Scope(org.ViewModel)
+	col := "m.unit_path"
+	if s.DB.Dialect() == sqldb.SQLite && f.UnitPath == "" && s.inScope(ctx, scope) > denseScope {
+		// A large reach (an upper committee): walking the ids newest first and checking the
+		// path finds a page after a few rows, where the path index would read and sort the
+		// whole subtree. SQLite's unary + keeps the planner off the path index.
+		col = "+m.unit_path"
+	}
+	cond, args := scope.SQL(col)
 	where := []string{cond}
 	if f.UnitPath != "" {
 		where = append(where, "m.unit_path >= ? AND m.unit_path < ?")
@@ -721,23 +730,41 @@ func (s *Service) List(ctx context.Context, p *org.Principal, f Filter) ([]Model
 	return out, next, nil
 }
 
-// bump adds delta to the rollup counts of (field, state) for every unit on path.
-func bump(ctx context.Context, tx *sqldb.Tx, path, field string, st State, delta int) error {
+// denseScope is the number of models in a reach above which lists walk ids rather than paths.
+const denseScope = 2000
+
+// inScope counts the models of a reach from the rollup (one indexed read per top unit).
+func (s *Service) inScope(ctx context.Context, sc org.Scope) int {
+	total := 0
+	for _, path := range sc.Paths {
+		ids := org.PathIDs(path)
+		if len(ids) == 0 {
+			continue
+		}
+		var n int
+		_ = s.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM model_rollup WHERE unit_id = ?`, ids[len(ids)-1]).Scan(&n)
+		total += n
+	}
+	return total
+}
+
+// bump adds delta to the rollup counts of (year, field, state) for every unit on path.
+func bump(ctx context.Context, tx *sqldb.Tx, path string, year int, field string, st State, delta int) error {
 	ids := org.PathIDs(path)
 	if len(ids) == 0 {
 		return nil
 	}
 	var sb strings.Builder
 	args := make([]any, 0, len(ids)*4)
-	sb.WriteString(`INSERT INTO model_rollup (unit_id, field, state, n) VALUES `)
+	sb.WriteString(`INSERT INTO model_rollup (unit_id, year, field, state, n) VALUES `)
 	for i, id := range ids {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteString("(?, ?, ?, ?)")
-		args = append(args, id, field, string(st), delta)
+		sb.WriteString("(?, ?, ?, ?, ?)")
+		args = append(args, id, year, field, string(st), delta)
 	}
-	sb.WriteString(` ON CONFLICT (unit_id, field, state) DO UPDATE SET n = model_rollup.n + excluded.n`)
+	sb.WriteString(` ON CONFLICT (unit_id, year, field, state) DO UPDATE SET n = model_rollup.n + excluded.n`)
 	_, err := tx.ExecContext(ctx, sb.String(), args...)
 	return apperr.Wrap("emulation.bump", err)
 }
@@ -763,10 +790,10 @@ func setState(ctx context.Context, tx *sqldb.Tx, m Model, st State, extraSet str
 	if n, _ := res.RowsAffected(); n != 1 {
 		return conflict("emulation.setState", "Mô hình vừa được người khác cập nhật; hãy tải lại trang.")
 	}
-	if err := bump(ctx, tx, m.UnitPath, m.Field, m.State, -1); err != nil {
+	if err := bump(ctx, tx, m.UnitPath, m.Year, m.Field, m.State, -1); err != nil {
 		return err
 	}
-	return bump(ctx, tx, m.UnitPath, m.Field, st, 1)
+	return bump(ctx, tx, m.UnitPath, m.Year, m.Field, st, 1)
 }
 
 // Action is a step of the life of a model taken from its page.

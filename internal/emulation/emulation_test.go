@@ -268,19 +268,19 @@ func TestLifeFromRegistrationToReplication(t *testing.T) {
 
 func rollup(t *testing.T, f *fixture) string {
 	t.Helper()
-	rows, err := f.db.QueryContext(f.ctx, `SELECT unit_id, field, state, n FROM model_rollup WHERE n <> 0 ORDER BY unit_id, field, state`)
+	rows, err := f.db.QueryContext(f.ctx, `SELECT unit_id, year, field, state, n FROM model_rollup WHERE n <> 0 ORDER BY unit_id, year, field, state`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var b strings.Builder
 	for rows.Next() {
-		var id, n int64
+		var id, y, n int64
 		var fl, st string
-		if err := rows.Scan(&id, &fl, &st, &n); err != nil {
+		if err := rows.Scan(&id, &y, &fl, &st, &n); err != nil {
 			t.Fatal(err)
 		}
-		b.WriteString(strings.Join([]string{itoa(id), fl, st, itoa(n)}, ",") + "\n")
+		b.WriteString(strings.Join([]string{itoa(id), itoa(y), fl, st, itoa(n)}, ",") + "\n")
 	}
 	return b.String()
 }

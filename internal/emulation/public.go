@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/sqldb"
@@ -77,9 +79,48 @@ func (s *Service) PublicModel(ctx context.Context, id int64) (Model, error) {
 	return m, nil
 }
 
+// honourCacheTTL is how long the honour board's filter lists are reused: they change only
+// when a round is decided, and reading them from 200,000 models on every public page
+// would cost more than the page itself.
+const honourCacheTTL = time.Minute
+
+type honourCache struct {
+	mu    sync.Mutex
+	at    time.Time
+	units [][2]string
+	years []int
+}
+
+// HonourFilters returns the units and years of the honour board's filters, cached for a minute.
+func (s *Service) HonourFilters(ctx context.Context) ([][2]string, []int, error) {
+	c := &s.honour
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() && time.Since(c.at) < honourCacheTTL {
+		return c.units, c.years, nil
+	}
+	units, err := s.HonourUnits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	years, err := s.HonourYears(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.units, c.years, c.at = units, years, time.Now()
+	return units, years, nil
+}
+
+// forgetHonour drops the cached filters (after a decision in this instance).
+func (s *Service) forgetHonour() {
+	s.honour.mu.Lock()
+	s.honour.at = time.Time{}
+	s.honour.mu.Unlock()
+}
+
 // HonourUnits are the units that have models on the board (for the filter), at most 300.
 func (s *Service) HonourUnits(ctx context.Context) ([][2]string, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT DISTINCT un.id, un.name FROM models m JOIN units un ON un.id = m.unit_id WHERE m.honoured = TRUE ORDER BY un.name LIMIT 300`)
+	rows, err := s.DB.QueryContext(ctx, `SELECT un.id, un.name FROM units un WHERE un.id IN (SELECT DISTINCT unit_id FROM models WHERE honoured = TRUE) ORDER BY un.name_fold LIMIT 300`)
 	if err != nil {
 		return nil, apperr.Wrap("emulation.HonourUnits", err)
 	}

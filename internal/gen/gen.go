@@ -56,6 +56,8 @@ type Options struct {
 	Generators []Generator
 	// BatchRows is how many rows go in one transaction or COPY (default 50,000).
 	BatchRows int
+	// Petitions is how many synthetic petitions the petitions generator writes.
+	Petitions int
 }
 
 // Generator writes a domain's synthetic rows for the generated organisation.
@@ -398,12 +400,16 @@ type buffered struct {
 	rows  map[string][][]any
 	limit int
 	flush func(ctx context.Context, table string, cols []string, rows [][]any) error
+	order []Table // nil: the organisation's tables
 }
 
-var tableOrder = []struct {
-	name string
-	cols []string
-}{{"units", unitCols}, {"people", personCols}, {"positions", positionCols}}
+// Table names a table a sink writes and its columns, in the order of each row's values.
+type Table struct {
+	Name string
+	Cols []string
+}
+
+var tableOrder = []Table{{"units", unitCols}, {"people", personCols}, {"positions", positionCols}}
 
 func (b *buffered) add(ctx context.Context, table string, row []any) error {
 	b.rows[table] = append(b.rows[table], row)
@@ -414,14 +420,71 @@ func (b *buffered) add(ctx context.Context, table string, row []any) error {
 }
 
 func (b *buffered) flushAll(ctx context.Context) error {
-	for _, t := range tableOrder {
-		if len(b.rows[t.name]) == 0 {
+	order := b.order
+	if order == nil {
+		order = tableOrder
+	}
+	for _, t := range order {
+		if len(b.rows[t.Name]) == 0 {
 			continue
 		}
-		if err := b.flush(ctx, t.name, t.cols, b.rows[t.name]); err != nil {
-			return fmt.Errorf("gen: write %s: %w", t.name, err)
+		if err := b.flush(ctx, t.Name, t.Cols, b.rows[t.Name]); err != nil {
+			return fmt.Errorf("gen: write %s: %w", t.Name, err)
 		}
-		b.rows[t.name] = b.rows[t.name][:0]
+		b.rows[t.Name] = b.rows[t.Name][:0]
+	}
+	return nil
+}
+
+// Writer bulk-writes a domain generator's rows the way the organisation is written:
+// multi-row INSERTs in large transactions on SQLite, COPY on PostgreSQL. Tables are
+// flushed in the order given (parents first) whenever one holds batch rows.
+type Writer struct{ s sink }
+
+// NewWriter returns a Writer for the tables.
+func NewWriter(ctx context.Context, db *sqldb.DB, batch int, tables ...Table) (*Writer, error) {
+	if batch <= 0 {
+		batch = 50000
+	}
+	var s sink
+	if db.Dialect() == sqldb.Postgres {
+		c, err := newCopySink(ctx, db, batch)
+		if err != nil {
+			return nil, err
+		}
+		c.order = tables
+		s = c
+	} else {
+		l, err := newSQLiteSink(ctx, db, batch)
+		if err != nil {
+			return nil, err
+		}
+		l.order = tables
+		s = l
+	}
+	return &Writer{s: s}, nil
+}
+
+// Add queues one row of table (values in the table's column order).
+func (w *Writer) Add(ctx context.Context, table string, row ...any) error {
+	return w.s.add(ctx, table, row)
+}
+
+// Close writes what is queued and releases the connection.
+func (w *Writer) Close(ctx context.Context) error { return w.s.close(ctx) }
+
+// Abort releases the connection without writing what is queued.
+func (w *Writer) Abort() { w.s.abort() }
+
+// ResetSequences moves PostgreSQL's identity sequences past ids written explicitly.
+func ResetSequences(ctx context.Context, db *sqldb.DB, tables ...string) error {
+	if db.Dialect() != sqldb.Postgres {
+		return nil
+	}
+	for _, t := range tables {
+		if _, err := db.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT COALESCE(MAX(id), 1) FROM `+t+`))`); err != nil {
+			return apperr.Wrap("gen.ResetSequences", err)
+		}
 	}
 	return nil
 }

@@ -212,9 +212,39 @@ func (s *Service) PersonByID(ctx context.Context, p *Principal, id int64) (Perso
 		return Person{}, err
 	}
 	if !p.CanPath(ViewPerson, x.UnitPath) {
-		return Person{}, apperr.New(apperr.NotFound, "org.PersonByID", "Không tìm thấy người này.")
+		// Someone whose home unit is above my reach but who holds a position in a unit
+		// within it (the agency's deputy head acting as secretary of my chi bộ) is one of
+		// "my" people: the unit page lists them, so their page must open too.
+		ok, err := s.holdsPositionInReach(ctx, p, id)
+		if err != nil {
+			return Person{}, err
+		}
+		if !ok {
+			return Person{}, apperr.New(apperr.NotFound, "org.PersonByID", "Không tìm thấy người này.")
+		}
 	}
 	return x, nil
+}
+
+// holdsPositionInReach reports whether the person holds a current position in a unit
+// where p may view people.
+func (s *Service) holdsPositionInReach(ctx context.Context, p *Principal, personID int64) (bool, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT u.path FROM positions po JOIN units u ON u.id = po.unit_id
+		WHERE po.person_id = ? AND po.end_date = ''`, personID)
+	if err != nil {
+		return false, apperr.Wrap("org.PersonByID", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&path); err != nil {
+			return false, apperr.Wrap("org.PersonByID", err)
+		}
+		if p.CanPath(ViewPerson, path) {
+			return true, nil
+		}
+	}
+	return false, apperr.Wrap("org.PersonByID", rows.Err())
 }
 
 // PeopleFilter selects people. Results are in Vietnamese name order, keyset-paginated.

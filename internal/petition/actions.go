@@ -145,6 +145,7 @@ func (s *Service) Do(ctx context.Context, p *org.Principal, id int64, a Action, 
 			return conflict("petition.Do", "Không thể thực hiện “"+a.Label()+"” khi đơn đang ở trạng thái “"+pt.State.Label()+"”.")
 		}
 		before := snapshotOf(pt)
+		oldKind, oldDue := pt.Kind, pt.DueOn
 		summary, public, err := s.apply(ctx, tx, p, &pt, a, in)
 		if err != nil {
 			return err
@@ -159,6 +160,9 @@ func (s *Service) Do(ctx context.Context, p *org.Principal, id int64, a Action, 
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT due_on FROM petitions WHERE id = ?`, id).Scan(&pt.DueOn); err != nil {
+			return err
+		}
+		if err := moveDue(ctx, tx, pt.UnitPath, oldKind, oldDue, pt.Kind, pt.DueOn); err != nil {
 			return err
 		}
 		if pt.DueOn == noDue {
@@ -473,7 +477,7 @@ func (s *Service) apply(ctx context.Context, tx *sqldb.Tx, p *org.Principal, pt 
 		if _, err := tx.ExecContext(ctx, `UPDATE petition_steps SET due_on = ?, amount = ?, extensions_used = ?, rule_id = ? WHERE id = ?`, newDue.String(), st.Amount, st.ExtensionsUsed, r.ID, st.ID); err != nil {
 			return "", "", err
 		}
-		pt.Complexity, pt.DecisionNo = complexity, dec
+		pt.Complexity = complexity // the extension decision is kept in the history, not over the acceptance decision
 		if st.Step == StepResolve {
 			pt.State = Extended
 		}

@@ -33,6 +33,13 @@ func (s *Service) UnitsUnder(ctx context.Context, path string) ([]Choice, error)
 	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND path >= ? AND path < ? ORDER BY depth, name LIMIT 300`, path, sqldb.PathEnd(path))
 }
 
+// UnitsNear lists the unit at path and its descendants down to two levels below (at most
+// 100), for the list's unit filter: a wide tree stays a short menu.
+func (s *Service) UnitsNear(ctx context.Context, path string) ([]Choice, error) {
+	depth := len(org.PathIDs(path)) - 1
+	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND path >= ? AND path < ? AND depth <= ? ORDER BY depth, name LIMIT 100`, path, sqldb.PathEnd(path), depth+2)
+}
+
 // PeopleUnder lists the people of a subtree (at most 500), for the lead person.
 func (s *Service) PeopleUnder(ctx context.Context, path string) ([]Choice, error) {
 	return s.choices(ctx, `SELECT id, full_name FROM people WHERE unit_path >= ? AND unit_path < ? ORDER BY full_name, id LIMIT 500`, path, sqldb.PathEnd(path))

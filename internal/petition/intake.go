@@ -153,9 +153,9 @@ func shorten(s string, n int) string {
 	return cut + "…"
 }
 
-// contentKey is the folded content reduced to its first words, the key of "very similar
+// ContentKey is the folded content reduced to its first words, the key of "very similar
 // content" for duplicate detection.
-func contentKey(content string) string {
+func ContentKey(content string) string {
 	f := strings.Fields(strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			return r
@@ -235,7 +235,7 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 			head_person_id, due_on, idem_key, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, 'normal', ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			NewCode(), in.Kind, in.Channel, string(Received), u.ID, u.Path, in.ReceivedOn, in.Round, in.Area,
-			in.Subject, in.Content, search.Fold(fold), contentKey(in.Content), in.Sender.Name, in.Sender.Phone, in.Sender.Email, in.Sender.Address,
+			in.Subject, in.Content, search.Fold(fold), ContentKey(in.Content), in.Sender.Name, in.Sender.Phone, in.Sender.Email, in.Sender.Address,
 			in.Sender.IDNo, digits(in.Sender.Phone), in.ForwardedFrom, nullID(head), noDue, idem, nullID(createdBy), now, now)
 		if err != nil && in.IdemKey != "" && sqldb.IsUniqueViolation(err) {
 			return errIdem // a concurrent submission with the same key won
@@ -259,6 +259,13 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 			}
 		}
 		if err := recomputeDue(ctx, tx, id); err != nil {
+			return err
+		}
+		var due string
+		if err := tx.QueryRowContext(ctx, `SELECT due_on FROM petitions WHERE id = ?`, id).Scan(&due); err != nil {
+			return err
+		}
+		if err := moveDue(ctx, tx, u.Path, k, noDue, k, due); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, id, "create", "Đơn đã được tiếp nhận ("+Channel(in.Channel).Label()+", ngày "+vnDate(in.ReceivedOn)+")."); err != nil {
@@ -356,7 +363,10 @@ func bumpStats(ctx context.Context, tx *sqldb.Tx, u org.Unit, month string, k Ki
 	_, err := tx.ExecContext(ctx, `INSERT INTO petition_stats (unit_id, unit_path, month, kind, received, resolved, on_time) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (unit_id, month, kind) DO UPDATE SET received = petition_stats.received + excluded.received, resolved = petition_stats.resolved + excluded.resolved, on_time = petition_stats.on_time + excluded.on_time`,
 		u.ID, u.Path, month, string(k), received, resolved, onTime)
-	return err
+	if err != nil {
+		return err
+	}
+	return rollUp(ctx, tx, u.Path, month, k, received, resolved, onTime)
 }
 
 // snapshot is what the audit log keeps of a petition: never the sender's identity.

@@ -197,7 +197,10 @@ func ResultLabel(r string) string {
 
 // noDue is stored in due_on when no deadline runs, so that "nearest deadline first" is
 // a plain index order.
-const noDue = "9999-12-31"
+const noDue = NoDue
+
+// NoDue is the stored due date of a petition with no running deadline.
+const NoDue = "9999-12-31"
 
 // Petition is one đơn thư.
 type Petition struct {

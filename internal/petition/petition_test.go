@@ -301,7 +301,13 @@ func TestDenunciationLifecycleAndConfidentiality(t *testing.T) {
 		if err != nil || st.State != petition.Closed || len(st.Events) != 9 {
 			t.Fatalf("track: %+v %v", st, err)
 		}
-		for _, bad := range []string{"", "ABCD-EFGH-JKMN", pt.Code[:11] + "0", "'; DROP TABLE petitions; --"} {
+		// A wrong check symbol: any symbol but the real one (a fixed "0" was the real one
+		// for one code in 32, which made this test flaky).
+		wrongCheck := "0"
+		if pt.Code[11:] == "0" {
+			wrongCheck = "1"
+		}
+		for _, bad := range []string{"", "ABCD-EFGH-JKMN", pt.Code[:11] + wrongCheck, "'; DROP TABLE petitions; --"} {
 			if _, err := f.svc.Track(f.ctx, bad); apperr.KindOf(err) != apperr.NotFound {
 				t.Errorf("track %q: %v", bad, err)
 			}
@@ -432,6 +438,30 @@ func TestCalendarStoreAndReminders(t *testing.T) {
 		}
 		if len(dash.Children) == 0 {
 			t.Error("no child figures")
+		}
+		// Moving agency 2 under agency 1 moves its figures with it.
+		a1, a2 := f.o.Agencies[0].Node, f.o.Agencies[1].Node
+		before1, err := f.svc.Dashboard(f.ctx, admin, a1.ID, 12)
+		if err != nil {
+			t.Fatal(err)
+		}
+		two, _ := f.svc.Dashboard(f.ctx, admin, a2.ID, 12)
+		os := org.NewService(db)
+		os.PathHooks = append(os.PathHooks, petition.MoveRollups, org.ReplacePathPrefix("petitions", "unit_path"), org.ReplacePathPrefix("petition_stats", "unit_path"))
+		if _, err := os.MoveUnit(f.ctx, admin, a2.ID, a1.ID); err != nil {
+			t.Fatal(err)
+		}
+		after1, _ := f.svc.Dashboard(f.ctx, admin, a1.ID, 12)
+		root2, _ := f.svc.Dashboard(f.ctx, admin, f.o.Root.ID, 12)
+		if after1.Total.Received != before1.Total.Received+two.Total.Received || after1.Total.OverdueNow != before1.Total.OverdueNow+two.Total.OverdueNow || root2.Total != dash.Total {
+			t.Errorf("after the move: agency 1 %+v (was %+v, agency 2 %+v); root %+v (was %+v)", after1.Total, before1.Total, two.Total, root2.Total, dash.Total)
+		}
+		// A rebuild from the source rows gives the same figures.
+		if err := f.svc.RebuildRollups(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := f.svc.Dashboard(f.ctx, admin, a1.ID, 12); again.Total != after1.Total {
+			t.Errorf("rebuild: %+v, kept: %+v", again.Total, after1.Total)
 		}
 	})
 }

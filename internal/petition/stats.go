@@ -55,9 +55,9 @@ type Dashboard struct {
 	Children []ChildFigures
 }
 
-// Dashboard computes the figures of the subtree of unitID from the counters kept with
-// every change (petition_stats) and, for "overdue now", from the index on open
-// petitions' deadlines: no scan of the petitions per request.
+// Dashboard computes the figures of the subtree of unitID from the rolled-up counters
+// kept with every change (petition_rollup, petition_due_counts): a few rows for the unit
+// and for each child, whatever the number of petitions below — no scan of the petitions.
 // Errors: NotFound (unit outside reach).
 func (s *Service) Dashboard(ctx context.Context, p *org.Principal, unitID int64, months int) (Dashboard, error) {
 	var d Dashboard
@@ -70,12 +70,7 @@ func (s *Service) Dashboard(ctx context.Context, p *org.Principal, unitID int64,
 	if months <= 0 || months > 36 {
 		months = 12
 	}
-	first := time.Date(s.today().Year(), s.today().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -(months - 1), 0).Format("2006-01")
-	rows, err := s.DB.QueryContext(ctx, `SELECT kind, month, SUM(received), SUM(resolved), SUM(on_time) FROM petition_stats WHERE unit_path >= ? AND unit_path < ? GROUP BY kind, month ORDER BY month, kind`,
-		u.Path, sqldb.PathEnd(u.Path))
-	if err != nil {
-		return d, apperr.Wrap("petition.Dashboard", err)
-	}
+	first := time.Date(s.today().Year(), s.today().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -(months - 1), 0)
 	byKind := map[Kind]*KindFigures{}
 	for _, k := range Kinds {
 		d.ByKind = append(d.ByKind, KindFigures{Kind: k})
@@ -85,12 +80,14 @@ func (s *Service) Dashboard(ctx context.Context, p *org.Principal, unitID int64,
 	}
 	byMonth := map[string]*MonthFigures{}
 	for m := 0; m < months; m++ {
-		t, _ := time.Parse("2006-01", first)
-		key := t.AddDate(0, m, 0).Format("2006-01")
-		d.ByMonth = append(d.ByMonth, MonthFigures{Month: key})
+		d.ByMonth = append(d.ByMonth, MonthFigures{Month: first.AddDate(0, m, 0).Format("2006-01")})
 	}
 	for i := range d.ByMonth {
 		byMonth[d.ByMonth[i].Month] = &d.ByMonth[i]
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT kind, month, received, resolved, on_time FROM petition_rollup WHERE unit_id = ?`, u.ID)
+	if err != nil {
+		return d, apperr.Wrap("petition.Dashboard", err)
 	}
 	for rows.Next() {
 		var k Kind
@@ -100,22 +97,16 @@ func (s *Service) Dashboard(ctx context.Context, p *org.Principal, unitID int64,
 			rows.Close()
 			return d, apperr.Wrap("petition.Dashboard", err)
 		}
-		d.Total.Received += f.Received
-		d.Total.Resolved += f.Resolved
-		d.Total.OnTime += f.OnTime
+		d.Total.add(f)
 		if kf := byKind[k]; kf != nil {
-			kf.Received += f.Received
-			kf.Resolved += f.Resolved
-			kf.OnTime += f.OnTime
+			kf.add(f)
 		}
 		if mf := byMonth[month]; mf != nil {
-			mf.Received += f.Received
-			mf.Resolved += f.Resolved
-			mf.OnTime += f.OnTime
+			mf.add(f)
 		}
 	}
 	rows.Close()
-	rows, err = s.DB.QueryContext(ctx, `SELECT kind, COUNT(*) FROM petitions WHERE open = TRUE AND due_on < ? AND unit_path >= ? AND unit_path < ? GROUP BY kind`, today, u.Path, sqldb.PathEnd(u.Path))
+	rows, err = s.DB.QueryContext(ctx, `SELECT kind, SUM(n) FROM petition_due_counts WHERE unit_id = ? AND due_on < ? GROUP BY kind`, u.ID, today)
 	if err != nil {
 		return d, apperr.Wrap("petition.Dashboard", err)
 	}
@@ -128,39 +119,50 @@ func (s *Service) Dashboard(ctx context.Context, p *org.Principal, unitID int64,
 		}
 		d.Total.OverdueNow += n
 		if kf := byKind[k]; kf != nil {
-			kf.OverdueNow = n
+			kf.OverdueNow += n
 		}
 	}
 	rows.Close()
-	kids, err := s.DB.QueryContext(ctx, `SELECT id, name, path FROM units WHERE parent_id = ? AND valid_to = '' ORDER BY name LIMIT 200`, u.ID)
+	// The same figures per child unit.
+	kids, err := s.DB.QueryContext(ctx, `SELECT c.id, c.name, c.path, COALESCE(SUM(r.received), 0), COALESCE(SUM(r.resolved), 0), COALESCE(SUM(r.on_time), 0)
+		FROM units c JOIN petition_rollup r ON r.unit_id = c.id WHERE c.parent_id = ? GROUP BY c.id, c.name, c.path ORDER BY c.name LIMIT 500`, u.ID)
 	if err != nil {
 		return d, apperr.Wrap("petition.Dashboard", err)
 	}
-	var children []org.Unit
+	index := map[int64]int{}
 	for kids.Next() {
-		var c org.Unit
-		if err := kids.Scan(&c.ID, &c.Name, &c.Path); err != nil {
+		var c ChildFigures
+		if err := kids.Scan(&c.Unit.ID, &c.Unit.Name, &c.Unit.Path, &c.Received, &c.Resolved, &c.OnTime); err != nil {
 			kids.Close()
 			return d, apperr.Wrap("petition.Dashboard", err)
 		}
-		children = append(children, c)
+		index[c.Unit.ID] = len(d.Children)
+		d.Children = append(d.Children, c)
 	}
 	kids.Close()
-	for _, c := range children {
-		cf := ChildFigures{Unit: c}
-		if err := s.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(received), 0), COALESCE(SUM(resolved), 0), COALESCE(SUM(on_time), 0) FROM petition_stats WHERE unit_path >= ? AND unit_path < ?`,
-			c.Path, sqldb.PathEnd(c.Path)).Scan(&cf.Received, &cf.Resolved, &cf.OnTime); err != nil {
-			return d, apperr.Wrap("petition.Dashboard", err)
-		}
-		if cf.Received == 0 {
-			continue
-		}
-		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM petitions WHERE open = TRUE AND due_on < ? AND unit_path >= ? AND unit_path < ?`, today, c.Path, sqldb.PathEnd(c.Path)).Scan(&cf.OverdueNow); err != nil {
-			return d, apperr.Wrap("petition.Dashboard", err)
-		}
-		d.Children = append(d.Children, cf)
+	rows, err = s.DB.QueryContext(ctx, `SELECT c.id, SUM(n) FROM units c JOIN petition_due_counts dc ON dc.unit_id = c.id WHERE c.parent_id = ? AND dc.due_on < ? GROUP BY c.id`, u.ID, today)
+	if err != nil {
+		return d, apperr.Wrap("petition.Dashboard", err)
 	}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return d, apperr.Wrap("petition.Dashboard", err)
+		}
+		if i, ok := index[id]; ok {
+			d.Children[i].OverdueNow = n
+		}
+	}
+	rows.Close()
 	return d, nil
+}
+
+func (f *Figures) add(g Figures) {
+	f.Received += g.Received
+	f.Resolved += g.Resolved
+	f.OnTime += g.OnTime
 }
 
 // Remind sends, once per (petition, step, state), an in-app note to the lead person of

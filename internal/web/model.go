@@ -36,6 +36,7 @@ func (s *Server) modelRoutes() {
 	s.handle("POST /model-support/{sid}/answer", s.modelAnswer)
 	s.modelRoundRoutes()
 	s.modelPublicRoutes()
+	s.modelExportRoutes()
 	s.handleAPI("GET /api/v1/models", s.apiModels)
 	for _, ot := range []string{emulation.OwnerPhoto, emulation.OwnerFile, emulation.OwnerReport} {
 		ot := ot

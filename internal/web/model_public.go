@@ -54,10 +54,7 @@ func (s *Server) honourBoard(w http.ResponseWriter, r *http.Request) error {
 	if f.Year != 0 {
 		pg.Title += " năm " + strconv.Itoa(f.Year)
 	}
-	if pg.Years, err = s.Models.HonourYears(r.Context()); err != nil {
-		return err
-	}
-	if pg.Units, err = s.Models.HonourUnits(r.Context()); err != nil {
+	if pg.Units, pg.Years, err = s.Models.HonourFilters(r.Context()); err != nil {
 		return err
 	}
 	if next != 0 {

@@ -113,12 +113,9 @@ func (s *Server) petitionList(w http.ResponseWriter, r *http.Request) error {
 	pg.ExportURL = "/petitions/export.xlsx?" + eq.Encode()
 	for _, g := range p.Grants {
 		if org.RoleAllows(g.Role, org.ViewPetition) {
-			cs, err := s.Petitions.UnitsUnder(r.Context(), g.UnitPath)
+			cs, err := s.Petitions.UnitsNear(r.Context(), g.UnitPath)
 			if err != nil {
 				return err
-			}
-			if len(cs) > 60 {
-				cs = cs[:60]
 			}
 			pg.Units = append(pg.Units, cs...)
 		}

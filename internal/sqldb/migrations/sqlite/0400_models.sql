@@ -42,19 +42,27 @@ CREATE TABLE models (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX models_unit ON models(unit_path, id);
-CREATE INDEX models_honour ON models(honoured, recognised_year, field, id);
-CREATE INDEX models_watch ON models(watch_at) WHERE watch_at <> '';
+-- The honour board: newest first, filtered by year and/or field (partial: recognised only).
+CREATE INDEX models_honour ON models(id) WHERE honoured = TRUE;
+CREATE INDEX models_honour_year ON models(recognised_year, id) WHERE honoured = TRUE;
+CREATE INDEX models_honour_field ON models(field, id) WHERE honoured = TRUE;
+CREATE INDEX models_honour_year_field ON models(recognised_year, field, id) WHERE honoured = TRUE;
+CREATE INDEX models_honour_unit ON models(unit_path, id) WHERE honoured = TRUE;
+CREATE INDEX models_honour_units ON models(unit_id) WHERE honoured = TRUE;
+-- Stuck models: covering, so counting a whole tree reads the index only.
+CREATE INDEX models_watch ON models(watch_at, unit_path) WHERE watch_at <> '';
 CREATE INDEX models_replica ON models(replica_of) WHERE replica_of IS NOT NULL;
 CREATE INDEX models_state ON models(state, unit_path);
 
--- Counts per (ancestor unit, field, state), kept in the transaction of every change, so
+-- Counts per (ancestor unit, year, field, state), kept in the transaction of every change, so
 -- the discovery page reads a few rows per unit instead of counting the subtree.
 CREATE TABLE model_rollup (
     unit_id INTEGER NOT NULL,
+    year    INTEGER NOT NULL,
     field   TEXT NOT NULL,
     state   TEXT NOT NULL,
     n       INTEGER NOT NULL,
-    PRIMARY KEY (unit_id, field, state)
+    PRIMARY KEY (unit_id, year, field, state)
 );
 
 CREATE TABLE model_reports (
@@ -87,7 +95,8 @@ CREATE TABLE model_support (
     answered_at   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX model_support_model ON model_support(model_id, id);
-CREATE INDEX model_support_open ON model_support(to_unit_path, asked_at) WHERE answered_at = '';
+-- Unanswered requests, oldest first within a subtree (covering for the count).
+CREATE INDEX model_support_open ON model_support(asked_at, to_unit_path) WHERE answered_at = '';
 
 CREATE TABLE criteria_sets (
     id         INTEGER PRIMARY KEY,
