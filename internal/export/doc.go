@@ -26,6 +26,9 @@
 //	export.Attach(w, export.ContentTypeDOCX, "Kế hoạch 12-KH-ĐU.docx")
 //	err := export.WriteDOCX(w, d)
 //
+// A công văn (official letter) has no Title: its subject goes in About and is printed
+// under the number ("V/v chuyển đơn của công dân"); "Kính gửi: …" is its first paragraph.
+//
 // For a PDF, the application keeps one Printer (one Chromium for the whole process) and
 // falls back to the print-ready page when the server has no browser:
 //

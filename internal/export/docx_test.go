@@ -20,7 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestDocumentXMLGolden(t *testing.T) {
-	for name, d := range map[string]Document{"party": sampleParty(), "state": sampleState()} {
+	for name, d := range map[string]Document{"party": sampleParty(), "state": sampleState(), "letter": sampleLetter()} {
 		t.Run(name, func(t *testing.T) {
 			got := DocumentXML(d)
 			path := filepath.Join("testdata", name+".document.xml.golden")
@@ -138,7 +138,7 @@ func TestWriteDOCXOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := unzip(t, buf.Bytes())
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml"} {
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml", "docProps/core.xml"} {
 		if parts[name] == nil {
 			t.Errorf("missing part %s", name)
 		}
@@ -152,6 +152,9 @@ func TestWriteDOCXOpens(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document.xml lacks %s", want)
 		}
+	}
+	if core := string(parts["docProps/core.xml"]); !strings.Contains(core, "<dc:title>KẾ HOẠCH Số 12-KH/ĐU</dc:title>") || !strings.Contains(core, "<dc:creator>ĐẢNG ỦY SỞ TƯ PHÁP</dc:creator>") {
+		t.Errorf("core properties: %s", core)
 	}
 	if !strings.Contains(string(parts["word/footer1.xml"]), "PAGE") {
 		t.Error("footer has no page number field")
@@ -203,6 +206,28 @@ func TestWriteDOCXState(t *testing.T) {
 	}
 	if !underlined["Độc lập - Tự do - Hạnh phúc"] {
 		t.Error("the motto is not underlined")
+	}
+}
+
+func TestWriteDOCXLetter(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteDOCX(&buf, sampleLetter()); err != nil {
+		t.Fatal(err)
+	}
+	paras, _, _ := paragraphs(t, unzip(t, buf.Bytes())["word/document.xml"])
+	text := strings.Join(paras, "\n")
+	if !strings.Contains(text, "Số: 45/STP-VP\nV/v chuyển đơn của công dân\n") || strings.Contains(text, "-----") {
+		t.Errorf("letter header: %q", text)
+	}
+	var h bytes.Buffer
+	if err := WriteHTML(&h, sampleLetter()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.String(), "<title>Số: 45/STP-VP V/v chuyển đơn của công dân</title>") {
+		t.Error("letter print page title")
+	}
+	if !strings.Contains(h.String(), `<p class="about">V/v chuyển đơn của công dân</p>`) || strings.Contains(h.String(), "<h1>") {
+		t.Error("letter print page lacks its V/v line or has a title")
 	}
 }
 

@@ -195,6 +195,10 @@ func (p *Printer) start() (context.Context, chan struct{}, error) {
 	if p.browser != nil && p.browser.Err() == nil {
 		return p.browser, p.sem, nil
 	}
+	if p.stop != nil { // the browser went away: free what is left of it
+		p.stop()
+		p.browser, p.stop, p.idle = nil, nil, nil
+	}
 	path, err := p.lookPath()
 	if err != nil {
 		return nil, nil, &apperr.Error{Kind: ErrNoBrowser.Kind, Op: ErrNoBrowser.Op, Message: ErrNoBrowser.Message, Err: errors.Join(ErrNoBrowser, err)}

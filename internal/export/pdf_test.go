@@ -266,3 +266,29 @@ func TestScreenshot(t *testing.T) {
 		t.Fatalf("pdftoppm: %v %s", err, out)
 	}
 }
+
+// TestPDFBrowserDied checks that a browser that went away (crashed, killed) is replaced
+// by the next print instead of failing every print after it.
+func TestPDFBrowserDied(t *testing.T) {
+	p := testPrinter(t)
+	if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	dead := p.browser
+	p.stop() // the browser process ends, but the Printer was not told
+	p.mu.Unlock()
+	<-dead.Done()
+	var buf bytes.Buffer
+	if err := p.PDF(t.Context(), &buf, sampleState()); err != nil {
+		t.Fatalf("print after the browser died: %v", err)
+	}
+	if n := pages(t, buf.Bytes()); n != 1 {
+		t.Errorf("%d pages", n)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.browser == dead {
+		t.Error("the dead browser is still the current one")
+	}
+}

@@ -82,3 +82,22 @@ func longDocument(sections int) Document {
 	}
 	return d
 }
+
+// sampleLetter is a công văn: no title, its subject ("V/v …") under the number.
+func sampleLetter() Document {
+	return Document{
+		Family:    State,
+		UpperBody: "UBND TỈNH BẮC NINH",
+		Issuer:    "SỞ TƯ PHÁP",
+		Number:    "45/STP-VP",
+		About:     "chuyển đơn của công dân",
+		Place:     "Bắc Ninh",
+		Date:      calendar.NewDate(2027, time.March, 9),
+		Blocks: []Block{
+			Paragraph(R("Kính gửi: "), B("Ủy ban nhân dân thành phố Bắc Ninh")),
+			Text("Ngày 02/3/2027, Sở Tư pháp nhận được đơn của bà Nguyễn Thị Ánh, trú tại phường Suối Hoa, kiến nghị về việc cấp giấy chứng nhận quyền sử dụng đất. Nội dung đơn không thuộc thẩm quyền giải quyết của Sở; Sở Tư pháp chuyển đơn đến Quý cơ quan để xem xét, giải quyết theo quy định."),
+		},
+		Signature:  Signature{On: "KT. GIÁM ĐỐC", Title: "PHÓ GIÁM ĐỐC", Name: "Trần Văn Bình"},
+		Recipients: []string{"Như trên;", "Bà Nguyễn Thị Ánh (để biết);", "Lưu: VT, VP."},
+	}
+}
