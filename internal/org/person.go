@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -394,12 +395,28 @@ func (s *Service) nameIndex(ctx context.Context, query string) (string, []any, e
 		return "", nil, nil
 	}
 	pat := "%" + strings.ReplaceAll(q, " ", "%") + "%"
-	var n int
-	err := s.DB.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM people_fts WHERE name_fold LIKE ? LIMIT %d)`, rareNameLimit), pat).Scan(&n)
-	if err != nil || n >= rareNameLimit {
+	// One pass over the trigram index: read the matching ids (up to the limit) and hand
+	// them to the list query, rather than counting first and searching again.
+	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf(`SELECT rowid FROM people_fts WHERE name_fold LIKE ? LIMIT %d`, rareNameLimit), pat)
+	if err != nil {
 		return "", nil, err
 	}
-	return `p.id IN (SELECT rowid FROM people_fts WHERE name_fold LIKE ?)`, []any{pat}, nil
+	defer rows.Close()
+	ids := make([]string, 0, 64)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", nil, err
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	if err := rows.Err(); err != nil || len(ids) >= rareNameLimit {
+		return "", nil, err
+	}
+	if len(ids) == 0 {
+		return "1 = 0", nil, nil
+	}
+	return "p.id IN (" + strings.Join(ids, ",") + ")", nil, nil // integers read from the database, not input
 }
 
 // loadPositions fills the current positions of a page of people with one query.

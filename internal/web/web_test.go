@@ -20,11 +20,13 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"danvan/internal/app"
+	"danvan/internal/attach"
 	"danvan/internal/auth"
 	"danvan/internal/config"
 	"danvan/internal/dbtest"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
+	"danvan/internal/sqldb"
 )
 
 const appPassword = "web-test-matkhau-2026"
@@ -348,6 +350,37 @@ func TestHTTP(t *testing.T) {
 			m.mustLogin("dangvien1")
 			if res, _ := m.get("/audit"); res.StatusCode != 403 {
 				t.Fatalf("member opening the audit log: %d", res.StatusCode)
+			}
+		})
+
+		t.Run("attachments only to who may see the owner", func(t *testing.T) {
+			pdf := []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+			var shared, orphan attach.File
+			err := s.DB.Tx(ctx, func(tx *sqldb.Tx) (err error) {
+				// "document" (governing documents) is readable by every signed-in user;
+				// an owner type nobody registered is readable by nobody.
+				if shared, err = s.Files.Save(ctx, tx, "document", 1, attach.Upload{Name: "Nghị quyết.pdf", Data: pdf}, attach.Documents); err != nil {
+					return err
+				}
+				orphan, err = s.Files.Save(ctx, tx, "khong-dang-ky", 1, attach.Upload{Name: "x.pdf", Data: pdf}, attach.Documents)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, body := newClient(t, s).get(fmt.Sprintf("/files/%d", shared.ID)); res.StatusCode != 404 || strings.Contains(body, "%PDF") {
+				t.Fatalf("anonymous download: %d", res.StatusCode)
+			}
+			res, body := newClientAs(t, s, "bithu1").get(fmt.Sprintf("/files/%d", shared.ID))
+			if res.StatusCode != 200 || body != string(pdf) || res.Header.Get("Content-Type") != "application/pdf" ||
+				res.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+				t.Fatalf("signed-in download: %d %v", res.StatusCode, res.Header)
+			}
+			if res, _ := newClientAs(t, s, "admin").get(fmt.Sprintf("/files/%d", orphan.ID)); res.StatusCode != 404 {
+				t.Fatalf("file of an unregistered owner: %d", res.StatusCode)
+			}
+			if res, _ := newClientAs(t, s, "admin").get("/files/999999"); res.StatusCode != 404 {
+				t.Fatalf("missing file: %d", res.StatusCode)
 			}
 		})
 
