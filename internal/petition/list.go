@@ -73,7 +73,7 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 	// finds a page sooner than reading the whole subtree and sorting it; SQLite is told so
 	// by not offering it the path index (+col). PostgreSQL's planner weighs the LIMIT itself.
 	col := "p.unit_path"
-	if s.DB.Dialect() == sqldb.SQLite && s.wideSubtree(ctx, scope, unit) {
+	if s.DB.Dialect() == sqldb.SQLite && broadFilter(f) && s.wideSubtree(ctx, scope, unit) {
 		col = "+p.unit_path"
 	}
 	if scope.Empty() {
@@ -187,6 +187,20 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 		out.Next = encodeCursor(due, last.ID)
 	}
 	return out, nil
+}
+
+// broadFilter reports whether the filter keeps a large share of a subtree (kind, channel,
+// deadline, words, the common states), so that walking deadlines in order finds a page
+// fast; a lead person or a rare state is better served by its own index.
+func broadFilter(f Filter) bool {
+	if f.LeadPersonID != 0 {
+		return false
+	}
+	switch State(f.State) {
+	case "", "open", Closed, Resolved:
+		return true
+	}
+	return false
 }
 
 // wideRows is the number of dashboard counter rows (one per handling unit, month and
