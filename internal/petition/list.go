@@ -76,20 +76,26 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 	if s.DB.Dialect() == sqldb.SQLite && broadFilter(f) && s.wideSubtree(ctx, scope, unit) {
 		col = "+p.unit_path"
 	}
-	if scope.Empty() {
+	switch {
+	case scope.Empty():
 		if p.IsZero() || p.PersonID == 0 {
 			return Page{}, nil
 		}
 		where = append(where, `p.id IN (SELECT petition_id FROM petition_people WHERE person_id = ?)`)
 		args = append(args, p.PersonID)
-	} else {
+		if unit != nil {
+			where = append(where, col+` >= ? AND `+col+` < ?`)
+			args = append(args, unit.Path, sqldb.PathEnd(unit.Path))
+		}
+	case unit != nil:
+		// The unit lies in the scope (checked above): its range alone, so the planner
+		// takes the narrow range.
+		where = append(where, col+` >= ? AND `+col+` < ?`)
+		args = append(args, unit.Path, sqldb.PathEnd(unit.Path))
+	default:
 		c, a := scope.SQL(col)
 		where = append(where, c)
 		args = append(args, a...)
-	}
-	if unit != nil {
-		where = append(where, col+` >= ? AND `+col+` < ?`)
-		args = append(args, unit.Path, sqldb.PathEnd(unit.Path))
 	}
 	if f.Kind != "" {
 		where = append(where, `p.kind = ?`)
