@@ -20,6 +20,14 @@ func (s *Service) ReceivingUnits(ctx context.Context) ([]Choice, error) {
 	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND kind IN (?, ?) ORDER BY depth, name LIMIT 500`, string(org.KindUpperCommittee), string(org.KindAgency))
 }
 
+// DefaultReceivingUnit is the body a petition goes to when none is named: the first root
+// unit (the upper committee). 0 when the tree is empty.
+func (s *Service) DefaultReceivingUnit(ctx context.Context) int64 {
+	var id int64
+	_ = s.DB.QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND valid_to = '' ORDER BY id LIMIT 1`).Scan(&id)
+	return id
+}
+
 // IsReceivingUnit reports whether a citizen may address a petition to the unit.
 func (s *Service) IsReceivingUnit(ctx context.Context, id int64) bool {
 	var n int
