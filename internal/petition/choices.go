@@ -41,16 +41,11 @@ func (s *Service) UnitsUnder(ctx context.Context, path string) ([]Choice, error)
 	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND path >= ? AND path < ? ORDER BY depth, name LIMIT 300`, path, sqldb.PathEnd(path))
 }
 
-// UnitsNear lists the unit at path, its children and grandchildren (at most 100), for the
-// list's unit filter: a wide tree stays a short menu, read through the parent index.
-func (s *Service) UnitsNear(ctx context.Context, path string) ([]Choice, error) {
-	ids := org.PathIDs(path)
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	id := ids[len(ids)-1]
-	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND (id = ? OR parent_id = ? OR parent_id IN (SELECT id FROM units WHERE parent_id = ?))
-		ORDER BY depth, name LIMIT 100`, id, id, id)
+// UnitsNear lists the unit with this id and its children (at most 100), for the list's
+// unit filter: a wide tree stays a short menu, read through the parent index; choosing a
+// child offers its own children next.
+func (s *Service) UnitsNear(ctx context.Context, id int64) ([]Choice, error) {
+	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND (id = ? OR parent_id = ?) ORDER BY depth, name LIMIT 100`, id, id)
 }
 
 // PeopleUnder lists the people of a subtree (at most 500), for the lead person.
