@@ -450,6 +450,13 @@ func TestCalendarStoreAndReminders(t *testing.T) {
 		if after1.Total.Received != before1.Total.Received+two.Total.Received || after1.Total.OverdueNow != before1.Total.OverdueNow+two.Total.OverdueNow || root2.Total != dash.Total {
 			t.Errorf("after the move: agency 1 %+v (was %+v, agency 2 %+v); root %+v (was %+v)", after1.Total, before1.Total, two.Total, root2.Total, dash.Total)
 		}
+		// Compacting old deadlines keeps "overdue now" exact, also after later changes.
+		if err := f.svc.CompactDues(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := f.svc.Dashboard(f.ctx, admin, f.o.Root.ID, 12); c.Total != dash.Total {
+			t.Errorf("after compaction %+v, before %+v", c.Total, dash.Total)
+		}
 		// A rebuild from the source rows gives the same figures.
 		if err := f.svc.RebuildRollups(f.ctx); err != nil {
 			t.Fatal(err)

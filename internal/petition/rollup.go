@@ -182,7 +182,10 @@ func (s *Service) RebuildRollups(ctx context.Context) error {
 		}
 		return nil
 	})
-	return apperr.Wrap("petition.RebuildRollups", err)
+	if err != nil {
+		return apperr.Wrap("petition.RebuildRollups", err)
+	}
+	return s.CompactDues(ctx)
 }
 
 // EnsureRollups rebuilds the counters when petitions exist but the counters do not
@@ -202,3 +205,25 @@ func (s *Service) EnsureRollups(ctx context.Context) error {
 }
 
 var _ org.PathHook = MoveRollups
+
+// pastBucket is the due date under which CompactDues gathers deadlines long past: it is
+// before any today, so "overdue now" still counts them.
+const pastBucket = "0001-01-01"
+
+// CompactDues gathers the deadline counters of dates more than 31 days past into one row
+// per unit and kind, so summing "overdue now" reads about a month of rows per unit. Later
+// changes to such a petition subtract from its own (old) date: the sum stays exact. Run
+// daily; idempotent.
+func (s *Service) CompactDues(ctx context.Context) error {
+	before := s.today().AddDays(-31).String()
+	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO petition_due_counts (unit_id, due_on, kind, n)
+			SELECT unit_id, ?, kind, SUM(n) FROM petition_due_counts WHERE due_on < ? AND due_on > ? GROUP BY unit_id, kind
+			ON CONFLICT (unit_id, due_on, kind) DO UPDATE SET n = petition_due_counts.n + excluded.n`, pastBucket, before, pastBucket); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM petition_due_counts WHERE due_on < ? AND due_on > ?`, before, pastBucket)
+		return err
+	})
+	return apperr.Wrap("petition.CompactDues", err)
+}
