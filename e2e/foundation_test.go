@@ -150,6 +150,21 @@ func TestFoundationWalk(t *testing.T) {
 	checkA11y(t, ctx)
 	screenshot(t, ctx, "nhat-ky")
 
+	// The import page (form, template link) and the notification centre.
+	if st := visit(t, ctx, srv.URL+"/people/import"); st != http.StatusOK {
+		t.Fatalf("GET /people/import: %d", st)
+	}
+	if text := pageText(t, ctx); !strings.Contains(text, "Tải tệp mẫu") {
+		t.Errorf("import page lacks the template link:\n%s", text)
+	}
+	checkA11y(t, ctx)
+	screenshot(t, ctx, "nhap-excel")
+	if st := visit(t, ctx, srv.URL+"/notifications"); st != http.StatusOK {
+		t.Fatalf("GET /notifications: %d", st)
+	}
+	checkA11y(t, ctx)
+	screenshot(t, ctx, "thong-bao")
+
 	// Account page (tokens are created there).
 	if st := visit(t, ctx, srv.URL+"/account"); st != http.StatusOK {
 		t.Fatalf("GET /account: %d", st)

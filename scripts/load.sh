@@ -2,18 +2,20 @@
 # Load test for danvan pages, always next to a hello-world net/http handler measured in
 # the same run (the ceiling of this machine at this moment).
 #
-#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] BASE_URL USER PASSWORD PATH...
+#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] [-p SERVER_PID] BASE_URL USER PASSWORD PATH...
 #
 # Signs in as USER (form POST /login, like a browser), then for each of RUNS rounds runs
 # `hey` for SECONDS on the hello handler and on every PATH, and prints a Markdown table of
 # the medians over the rounds: requests/s, p50 and p95 latency, and the ratio of
-# requests/s to the hello handler. 127.0.0.1 only. Needs hey (Debian: apt-get install hey).
+# requests/s to the hello handler. With -p (the danvan server's process id) it also prints
+# the server's CPU time per request, read from /proc: on a machine shared with other work
+# that figure moves much less than latency does. 127.0.0.1 only. Needs hey (Debian: hey).
 # Example:
 #   scripts/load.sh -r 3 -d 5 http://127.0.0.1:8080 admin "$PW" /units/1 '/people?unit=1' '/people?q=nguyen+van'
 set -euo pipefail
-runs=3 secs=5 conc=8
-while getopts r:d:c: o; do
-  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; *) exit 2 ;; esac
+runs=3 secs=5 conc=8 pid=
+while getopts r:d:c:p: o; do
+  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; p) pid=$OPTARG ;; *) exit 2 ;; esac
 done
 shift $((OPTIND - 1))
 [ $# -ge 4 ] || { sed -n '2,14p' "$0"; exit 2; }
@@ -33,16 +35,21 @@ cookie=$(curl -s -o /dev/null -D - --data-urlencode "username=$user" --data-urle
   tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(danvan_session=[^;]*\).*/\1/p' | tail -1)
 [ -n "$cookie" ] || { echo "load.sh: sign-in as $user failed" >&2; exit 1; }
 
-# measure URL -> "rps p50_ms p95_ms non2xx"
+# cpu_ticks PID -> user+system clock ticks of a process so far
+cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+
+# measure URL PID -> "rps p50_ms p95_ms non2xx cpu_ms_per_request"
 measure() {
-  local out
+  local out t0 t1
+  t0=$(cpu_ticks "$2")
   out=$(hey -z "${secs}s" -c "$conc" -H "Cookie: $cookie" "$1")
-  awk '
+  t1=$(cpu_ticks "$2")
+  awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec:/ {rps=$2}
     /50% in/ {p50=$3*1000}
     /95% in/ {p95=$3*1000}
-    /^\s*\[[0-9]+\]/ {code=substr($1,2,3); n=$2; if (code !~ /^2/) bad+=n}
-    END {printf "%.0f %.2f %.2f %d\n", rps, p50, p95, bad+0}' <<<"$out"
+    /^ *\[[0-9]+\]/ {code=substr($1,2,3); n=$2; total+=n; if (code !~ /^2/) bad+=n}
+    END {printf "%.0f %.2f %.2f %d %.3f\n", rps, p50, p95, bad+0, (total ? 1000*ticks/hz/total : 0)}' <<<"$out"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -50,21 +57,23 @@ targets=("http://127.0.0.1:18999/" )
 for p in "$@"; do targets+=("$base$p"); done
 for r in $(seq "$runs"); do
   for i in "${!targets[@]}"; do
-    measure "${targets[$i]}" >>"$tmp/m$i"
+    if [ "$i" = 0 ]; then measure "${targets[$i]}" "$hello_pid"; else measure "${targets[$i]}" "$pid"; fi >>"$tmp/m$i"
   done
 done
 hello_rps=$(cut -d' ' -f1 "$tmp/m0" | median)
-echo "| URL | req/s | p50 ms | p95 ms | non-2xx | vs hello |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| URL | req/s | p50 ms | p95 ms | non-2xx | vs hello | server CPU ms/req |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for i in "${!targets[@]}"; do
   rps=$(cut -d' ' -f1 "$tmp/m$i" | median)
   p50=$(cut -d' ' -f2 "$tmp/m$i" | median)
   p95=$(cut -d' ' -f3 "$tmp/m$i" | median)
   bad=$(cut -d' ' -f4 "$tmp/m$i" | median)
+  cpu=$(cut -d' ' -f5 "$tmp/m$i" | median)
+  [ -n "$pid" ] || [ "$i" = 0 ] || cpu=-
   name=${targets[$i]#"$base"}
   [ "$i" = 0 ] && name="hello world (net/http)"
-  awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p95" -v x="$bad" -v h="$hello_rps" \
-    'BEGIN {printf "| `%s` | %d | %.2f | %.2f | %d | %.1f%% |\n", n, r, a, b, x, 100*r/h}'
+  awk -v n="$name" -v r="$rps" -v a="$p50" -v b="$p95" -v x="$bad" -v h="$hello_rps" -v c="$cpu" \
+    'BEGIN {printf "| `%s` | %d | %.2f | %.2f | %d | %.1f%% | %s |\n", n, r, a, b, x, 100*r/h, c}'
 done
 echo
 echo "Medians of $runs runs of ${secs} s at concurrency $conc, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)."

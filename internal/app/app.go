@@ -123,12 +123,26 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		jobs.Task{Name: "petition.compact-dues", Every: 24 * time.Hour, Run: func(ctx context.Context, _ time.Time) error { return a.Petitions.CompactDues(ctx) }})
 
 	a.Plans = plan.NewService(db)
+	a.Plans.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Plans.Files = a.Files
+	sources = append(sources, a.Plans)
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "plan.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Plans.Remind(ctx, now)
+		return err
+	}})
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("gov_documents", "unit_path"), org.ReplacePathPrefix("plans", "unit_path"),
+		org.ReplacePathPrefix("tasks", "unit_path"), org.ReplacePathPrefix("tasks", "assigner_path"), org.ReplacePathPrefix("training_sessions", "unit_path"))
 
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
 	sources = append(sources, a.Drafts)
+	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 
 	a.Models = emulation.NewService(db)
+	a.Models.Files = a.Files
+	a.Org.PathHooks = append(a.Org.PathHooks, emulation.PathHook)
+	sources = append(sources, a.Models)
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "models.reminders", Every: time.Hour, Run: a.Models.Remind})
 
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer,

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"danvan/internal/draft"
+	"danvan/internal/emulation"
 	"danvan/internal/gen"
+	"danvan/internal/plan/plangen"
 )
 
 // genCommands: `danvan gen` (synthetic data at scale).
@@ -17,9 +20,12 @@ func genCommands() []Command {
 // genGenerators are the domains' synthetic data, run after the organisation, one line per
 // domain (see package gen).
 func genGenerators() []gen.Generator {
-	return []gen.Generator{
-		gen.Petitions, // --petitions N
-	}
+	var gs []gen.Generator
+	gs = append(gs, draft.Generate)
+	gs = append(gs, emulation.Generator(200000))
+	gs = append(gs, plangen.Generate)
+	gs = append(gs, gen.Petitions) // --petitions N
+	return gs
 }
 
 func cmdGen(ctx context.Context, env Env, args []string) error {

@@ -4,6 +4,7 @@
 package attach
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -66,15 +67,24 @@ func Detect(data []byte) string {
 		ct = ct[:i]
 	}
 	if ct == "application/zip" || ct == "application/x-zip-compressed" {
-		head := data
-		if len(head) > 4096 {
-			head = head[:4096]
+		// Read the archive's directory (not its contents): the main part's name tells
+		// a Word document from a workbook wherever it lies in the file.
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return ct
 		}
-		switch {
-		case bytes.Contains(head, []byte("word/")):
-			return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-		case bytes.Contains(head, []byte("xl/")):
-			return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		types := false
+		for _, f := range zr.File {
+			types = types || f.Name == "[Content_Types].xml"
+		}
+		for _, f := range zr.File {
+			switch {
+			case !types:
+			case f.Name == "word/document.xml":
+				return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+			case f.Name == "xl/workbook.xml":
+				return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			}
 		}
 	}
 	return ct

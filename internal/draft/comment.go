@@ -82,6 +82,8 @@ type CommentInput struct {
 	UnitID   int64 // 0: personal
 	Body     string
 	Proposed string
+
+	article string // key of the article holding PartID, set by validateComment
 }
 
 // leadTitles are positions that speak for their unit (sign its formal opinion).
@@ -182,9 +184,9 @@ func validateComment(ctx context.Context, tx *sqldb.Tx, r Round, in *CommentInpu
 	if in.Body == "" && v.Err() == nil {
 		v.Add("body", "Hãy nhập nội dung góp ý.")
 	}
+	in.article = ""
 	if in.PartID != 0 {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM draft_parts WHERE id = ? AND version_id = ?`, in.PartID, r.VersionID).Scan(&n); err != nil || n == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT article FROM draft_parts WHERE id = ? AND version_id = ?`, in.PartID, r.VersionID).Scan(&in.article); err != nil {
 			v.Add("part_id", "Điều, khoản được góp ý không thuộc phiên bản đang lấy ý kiến của dự thảo này.")
 		}
 	}
@@ -231,8 +233,8 @@ func (s *Service) AddComment(ctx context.Context, p *org.Principal, roundID int6
 			return err
 		}
 		now := sqldb.FormatTime(tx.Now())
-		id, err = tx.InsertID(ctx, `INSERT INTO draft_comments (round_id, draft_id, part_id, author_user_id, author_person, author_name, unit_id, status, body, proposed, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?) RETURNING id`, roundID, d.ID, nullID(in.PartID), nullID(p.UserID), nullID(p.PersonID), p.Name,
+		id, err = tx.InsertID(ctx, `INSERT INTO draft_comments (round_id, draft_id, part_id, article, author_user_id, author_person, author_name, unit_id, status, body, proposed, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?) RETURNING id`, roundID, d.ID, nullID(in.PartID), in.article, nullID(p.UserID), nullID(p.PersonID), p.Name,
 			nullID(in.UnitID), in.Body, in.Proposed, now, now)
 		if err != nil {
 			return apperr.Wrap("draft.AddComment", err)
@@ -280,8 +282,8 @@ func (s *Service) UpdateComment(ctx context.Context, p *org.Principal, commentID
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE draft_comments SET part_id = ?, body = ?, proposed = ?, updated_at = ? WHERE id = ?`,
-			nullID(in.PartID), in.Body, in.Proposed, sqldb.FormatTime(tx.Now()), commentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE draft_comments SET part_id = ?, article = ?, body = ?, proposed = ?, updated_at = ? WHERE id = ?`,
+			nullID(in.PartID), in.article, in.Body, in.Proposed, sqldb.FormatTime(tx.Now()), commentID); err != nil {
 			return apperr.Wrap("draft.UpdateComment", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "draft_comment", EntityID: commentID, Action: "update",
@@ -436,7 +438,17 @@ func (s *Service) seesComment(p *org.Principal, d Draft, r Round, c Comment) boo
 // CommentFilter narrows a round's comments.
 type CommentFilter struct {
 	Unanswered bool
-	Pending    bool // citizens' comments awaiting moderation
+	Pending    bool   // citizens' comments awaiting moderation
+	Article    string // key of an article: comments on it, its clauses and points
+	General    bool   // only the comments on the whole draft
+	Offset     int    // with Limit: one page, in document order
+	Limit      int    // 0: all
+}
+
+// ArticleCount is how many comments an article has, for the summary of a large round.
+type ArticleCount struct {
+	N          int
+	Unanswered int
 }
 
 // Comments returns the round's comments the principal may see, in document order.
@@ -446,6 +458,54 @@ func (s *Service) Comments(ctx context.Context, p *org.Principal, roundID int64,
 		return nil, err
 	}
 	return s.comments(ctx, p, d, r, f)
+}
+
+// visibleCommentsSQL is the condition on c.* for the comments of round r the principal
+// may read (all, or only their own and their units' when the round says so).
+func (s *Service) visibleCommentsSQL(p *org.Principal, d Draft, r Round) (string, []any) {
+	if s.seesAll(p, d, r) {
+		return "", nil
+	}
+	var ids []any
+	marks := []string{}
+	for _, g := range p.Grants {
+		ids = append(ids, g.UnitID)
+		marks = append(marks, "?")
+	}
+	cond := `c.author_user_id = ?`
+	args := []any{p.UserID}
+	if len(ids) > 0 {
+		cond += ` OR c.unit_id IN (` + strings.Join(marks, ", ") + `)`
+		args = append(args, ids...)
+	}
+	return ` AND (` + cond + `)`, args
+}
+
+// ArticleCounts returns, per article key ("" for the whole draft), how many published
+// comments of the round the principal may read, and how many are unanswered.
+func (s *Service) ArticleCounts(ctx context.Context, p *org.Principal, roundID int64) (map[string]ArticleCount, error) {
+	d, r, err := s.roundFor(ctx, s.DB, p, roundID)
+	if err != nil {
+		return nil, err
+	}
+	vis, args := s.visibleCommentsSQL(p, d, r)
+	rows, err := s.DB.QueryContext(ctx, `SELECT c.article, COUNT(*), SUM(CASE WHEN c.answer = '' THEN 1 ELSE 0 END)
+		FROM draft_comments c WHERE c.round_id = ? AND c.status = 'published'`+vis+` GROUP BY c.article`,
+		append([]any{roundID}, args...)...)
+	if err != nil {
+		return nil, apperr.Wrap("draft.ArticleCounts", err)
+	}
+	defer rows.Close()
+	out := map[string]ArticleCount{}
+	for rows.Next() {
+		var k string
+		var c ArticleCount
+		if err := rows.Scan(&k, &c.N, &c.Unanswered); err != nil {
+			return nil, apperr.Wrap("draft.ArticleCounts", err)
+		}
+		out[k] = c
+	}
+	return out, rows.Err()
 }
 
 func (s *Service) comments(ctx context.Context, p *org.Principal, d Draft, r Round, f CommentFilter) ([]Comment, error) {
@@ -460,23 +520,24 @@ func (s *Service) comments(ctx context.Context, p *org.Principal, d Draft, r Rou
 	if f.Unanswered {
 		q += ` AND c.answer = ''`
 	}
-	all := s.seesAll(p, d, r)
-	if !all {
-		var ids []any
-		marks := []string{}
-		for _, g := range p.Grants {
-			ids = append(ids, g.UnitID)
-			marks = append(marks, "?")
-		}
-		cond := `c.author_user_id = ?`
-		args = append(args, p.UserID)
-		if len(ids) > 0 {
-			cond += ` OR c.unit_id IN (` + strings.Join(marks, ", ") + `)`
-			args = append(args, ids...)
-		}
-		q += ` AND (` + cond + `)`
+	switch {
+	case f.General:
+		q += ` AND c.part_id IS NULL`
+	case f.Article != "":
+		q += ` AND c.article = ?`
+		args = append(args, f.Article)
 	}
-	q += ` ORDER BY COALESCE(pt.seq, -1), c.id`
+	vis, vargs := s.visibleCommentsSQL(p, d, r)
+	q += vis
+	args = append(args, vargs...)
+	// Document order: the whole draft first, then by part. Parts are inserted in
+	// document order (insertVersion), so within the round's version the part ids follow
+	// the text, and the order is read off the (round_id, part_id, id) index.
+	q += ` ORDER BY c.part_id NULLS FIRST, c.id`
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, max(f.Offset, 0))
+	}
 	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap("draft.Comments", err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"danvan/internal/apperr"
+	"danvan/internal/auth"
+	"danvan/internal/calendar"
 	"danvan/internal/dbtest"
 	"danvan/internal/demo"
 	"danvan/internal/draft"
@@ -305,7 +307,75 @@ func TestVisibilityAndWork(t *testing.T) {
 	})
 }
 
-func TestSendRemindersOnce(t *testing.T) {
+func TestSeeOwnCommentsOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		a := f.o.Agencies[0]
+		head := f.who(t, "thutruong1")
+		d, err := f.svc.Create(f.ctx, head, draft.Input{Title: "Quy chế chi tiêu nội bộ", Kind: "Quy chế", UnitID: a.Node.ID, DrafterID: a.Head, HeadID: a.Head, Body: "Điều 1. A\nĐiều 2. B"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := db.Now()
+		r, err := f.svc.OpenRound(f.ctx, head, d.ID, draft.RoundInput{OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(time.Hour),
+			UnitIDs: []int64{a.TradeUnion.ID, a.Youth.ID}, Visibility: draft.SeeOwn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		union, youth := f.who(t, "congdoan1"), f.who(t, "doantn1")
+		cu, err := f.svc.AddComment(f.ctx, union, r.ID, draft.CommentInput{UnitID: a.TradeUnion.ID, Body: "Ý kiến của công đoàn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cy, err := f.svc.AddComment(f.ctx, youth, r.ID, draft.CommentInput{UnitID: a.Youth.ID, Body: "Ý kiến của đoàn thanh niên"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := func(p *org.Principal) []int64 {
+			cs, err := f.svc.Comments(f.ctx, p, r.ID, draft.CommentFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, c := range cs {
+				ids = append(ids, c.ID)
+			}
+			return ids
+		}
+		if got := seen(union); len(got) != 1 || got[0] != cu.ID {
+			t.Fatalf("union sees %v, want only its own %d", got, cu.ID)
+		}
+		if got := seen(youth); len(got) != 1 || got[0] != cy.ID {
+			t.Fatalf("youth sees %v, want only its own %d", got, cy.ID)
+		}
+		if got := seen(head); len(got) != 2 {
+			t.Fatalf("drafter sees %v, want both", got)
+		}
+		// Reading the other's comment directly is not found, and its counts are not leaked.
+		if _, err := f.svc.Comment(f.ctx, youth, cu.ID); apperr.KindOf(err) != apperr.NotFound {
+			t.Fatalf("youth reads the union's comment: %v", err)
+		}
+		counts, err := f.svc.ArticleCounts(f.ctx, youth, r.ID)
+		if err != nil || counts[""].N != 1 {
+			t.Fatalf("youth counts %+v, %v", counts, err)
+		}
+		// With the default (everyone sees all), the youth union sees both.
+		r2, err := f.svc.OpenRound(f.ctx, head, d.ID, draft.RoundInput{OpensAt: now.Add(-time.Minute), ClosesAt: now.Add(time.Hour), UnitIDs: []int64{a.TradeUnion.ID, a.Youth.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*org.Principal{union, youth} {
+			if _, err := f.svc.AddComment(f.ctx, p, r2.ID, draft.CommentInput{Body: "Ý kiến cá nhân"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if cs, err := f.svc.Comments(f.ctx, youth, r2.ID, draft.CommentFilter{}); err != nil || len(cs) != 2 {
+			t.Fatalf("round visible to all: youth sees %d, %v", len(cs), err)
+		}
+	})
+}
+
+func TestSendRemindersOncePerInvitee(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		f := setup(t, db)
 		a := f.o.Agencies[0]
@@ -319,28 +389,57 @@ func TestSendRemindersOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		notes := func() int {
-			return f.count(t, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind LIKE 'draft.%' AND link = ?`, f.o.Users["congdoan1"], "/drafts/"+itoa(d.ID))
+		link := "/drafts/" + itoa(d.ID) + "/rounds/" + itoa(r.ID)
+		notes := func(user int64, kind string) int {
+			return f.count(t, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = ? AND link = ?`, user, kind, link)
 		}
-		if n := notes(); n != 0 {
+		union := f.o.Users["congdoan1"]
+		if n := notes(union, "draft.open"); n != 0 {
 			t.Fatalf("notified before opening: %d", n)
 		}
 		opened := now.Add(25 * time.Hour)
-		if _, err := f.svc.SendReminders(f.ctx, opened); err != nil {
-			t.Fatal(err)
+		// Two runs at once (two instances) and a rerun: one opening notice.
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() { _, err := f.svc.SendReminders(f.ctx, opened); errs <- err }()
+		}
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
 		}
 		if _, err := f.svc.SendReminders(f.ctx, opened.Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if n := notes(); n != 1 {
+		if n := notes(union, "draft.open"); n != 1 {
 			t.Fatalf("opening notices = %d, want 1", n)
+		}
+		// Someone who joins the trade union's leadership later is told at the next run, once;
+		// the others are not told again.
+		var late int64
+		err = db.Tx(f.ctx, func(tx *sqldb.Tx) error {
+			u, err := auth.CreateUser(f.ctx, tx, auth.NewUser{Username: "congdoan2", Password: "mat-khau-dai-2026", DisplayName: "Phó chủ tịch công đoàn"})
+			if err != nil {
+				return err
+			}
+			late = u.ID
+			return org.InsertGrant(f.ctx, tx, u.ID, a.TradeUnion, org.RoleMassOrg)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SendReminders(f.ctx, opened.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if notes(late, "draft.open") != 1 || notes(union, "draft.open") != 1 {
+			t.Fatalf("late joiner %d, congdoan1 %d opening notices", notes(late, "draft.open"), notes(union, "draft.open"))
 		}
 		closes := sqldb.ParseTime(r.ClosesAt)
 		remind := draft.ReminderDate(f.svc.Calendar(), closes).Time().Add(2 * time.Hour)
 		if _, err := f.svc.SendReminders(f.ctx, remind.Add(-24*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if n := notes(); n != 1 {
+		if n := notes(union, "draft.remind"); n != 0 {
 			t.Fatalf("reminded too early: %d", n)
 		}
 		for i := 0; i < 2; i++ {
@@ -348,8 +447,40 @@ func TestSendRemindersOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if n := notes(); n != 2 {
-			t.Fatalf("notices after reminder = %d, want 2", n)
+		if notes(union, "draft.remind") != 1 || notes(late, "draft.remind") != 1 {
+			t.Fatalf("reminders = %d, %d; want 1 each", notes(union, "draft.remind"), notes(late, "draft.remind"))
+		}
+		// The reminder falls two working days before the closing day, on a working day.
+		rd := draft.ReminderDate(f.svc.Calendar(), closes)
+		cal := f.svc.Calendar()
+		if !cal.IsWorkingDay(rd) || (cal.IsWorkingDay(calendar.DateOf(closes)) && cal.AddWorkingDays(rd, 2) != calendar.DateOf(closes)) {
+			t.Fatalf("reminder date %v for closing %v", rd, closes)
+		}
+		// After the close nothing more is sent.
+		if n, err := f.svc.SendReminders(f.ctx, closes.Add(time.Hour)); err != nil || n != 0 {
+			t.Fatalf("after close: %d, %v", n, err)
+		}
+		// The task wraps the same work.
+		task := f.svc.ReminderTask()
+		if task.Name == "" || task.Every <= 0 || task.Run(f.ctx, remind) != nil {
+			t.Fatalf("task %+v", task)
+		}
+	})
+}
+
+func TestShortRoundGetsNoReminder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		_, r, _ := f.newRound(t) // open for an hour: announced at once, no reminder
+		union := f.o.Users["congdoan1"]
+		if n := f.count(t, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = 'draft.open' AND link LIKE ?`, union, "%/rounds/"+itoa(r.ID)); n != 1 {
+			t.Fatalf("opening notices = %d", n)
+		}
+		if _, err := f.svc.SendReminders(f.ctx, db.Now().Add(30*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind LIKE 'draft.%' AND link LIKE ?`, union, "%/rounds/"+itoa(r.ID)); n != 1 {
+			t.Fatalf("notes = %d, want only the opening notice", n)
 		}
 	})
 }

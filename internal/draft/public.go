@@ -120,8 +120,8 @@ func (s *Service) AddCitizenComment(ctx context.Context, roundID int64, in Citiz
 			return err
 		}
 		now := sqldb.FormatTime(tx.Now())
-		id, err := tx.InsertID(ctx, `INSERT INTO draft_comments (round_id, draft_id, part_id, author_name, citizen, contact, status, body, proposed, created_at, updated_at)
-			VALUES (?, ?, ?, ?, TRUE, ?, 'pending', ?, ?, ?, ?) RETURNING id`, roundID, r.DraftID, nullID(ci.PartID), in.Name, in.Contact, ci.Body, ci.Proposed, now, now)
+		id, err := tx.InsertID(ctx, `INSERT INTO draft_comments (round_id, draft_id, part_id, article, author_name, citizen, contact, status, body, proposed, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, TRUE, ?, 'pending', ?, ?, ?, ?) RETURNING id`, roundID, r.DraftID, nullID(ci.PartID), ci.article, in.Name, in.Contact, ci.Body, ci.Proposed, now, now)
 		if err != nil {
 			return apperr.Wrap("draft.AddCitizenComment", err)
 		}
@@ -163,7 +163,9 @@ func (s *Service) Moderate(ctx context.Context, p *org.Principal, commentID int6
 		if !approve {
 			status, label = "rejected", "Không duyệt"
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE draft_comments SET status = ?, updated_at = ? WHERE id = ?`, status, sqldb.FormatTime(tx.Now()), commentID); err != nil {
+		// updated_at stays: it means "edited by its author" on the pages; the audit log
+		// records who moderated and when.
+		if _, err := tx.ExecContext(ctx, `UPDATE draft_comments SET status = ? WHERE id = ?`, status, commentID); err != nil {
 			return apperr.Wrap("draft.Moderate", err)
 		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "draft_comment", EntityID: commentID, Action: "moderate",

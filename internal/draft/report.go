@@ -27,6 +27,7 @@ type Report struct {
 	General     []Comment // on the whole draft
 	Articles    []ArticleBlock
 	GeneratedAt time.Time
+	UpperName   string // the drafting unit's parent, for the document header
 	// Format is "party" for a drafting unit of the Party (đảng bộ, chi bộ), "state" otherwise.
 	Format string
 }
@@ -94,6 +95,7 @@ func (s *Service) Report(ctx context.Context, p *org.Principal, roundID int64) (
 		return Report{}, err
 	}
 	rep := Report{Draft: d, Round: r, Version: v, Invited: len(r.Invites), Total: len(cs), GeneratedAt: s.DB.Now(), Format: "state"}
+	_ = s.DB.QueryRowContext(ctx, `SELECT p.name FROM units u JOIN units p ON p.id = u.parent_id WHERE u.id = ?`, d.UnitID).Scan(&rep.UpperName)
 	if IsParty(d.UnitKind) {
 		rep.Format = "party"
 	}

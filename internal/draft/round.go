@@ -9,6 +9,7 @@ import (
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
 	"danvan/internal/calendar"
+	"danvan/internal/jobs"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/search"
@@ -228,7 +229,8 @@ func (s *Service) OpenRound(ctx context.Context, p *org.Principal, draftID int64
 		}
 		// Notify now when the round is already open; later rounds are announced by SendReminders.
 		if !in.OpensAt.After(tx.Now()) {
-			return s.announce(ctx, tx, rid, d, "open")
+			_, err := s.announce(ctx, tx, rid, d, "open")
+			return err
 		}
 		return nil
 	})
@@ -348,23 +350,15 @@ func recipients(ctx context.Context, tx *sqldb.Tx, roundID int64) ([]struct {
 	return out, rows.Err()
 }
 
-// announce marks and sends the opening notice ("open") or the reminder ("remind") of a
-// round once: the flag is flipped with a conditional UPDATE, so two workers send one.
-func (s *Service) announce(ctx context.Context, tx *sqldb.Tx, roundID int64, d Draft, what string) error {
-	col := "opened_sent"
-	if what == "remind" {
-		col = "reminded"
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE draft_rounds SET `+col+` = TRUE WHERE id = ? AND `+col+` = FALSE`, roundID)
-	if err != nil {
-		return apperr.Wrap("draft.announce", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
-	}
+// announce sends the opening notice ("open") or the reminder ("remind") of a round to
+// each recipient not told yet. A row in draft_notices, inserted with ON CONFLICT DO
+// NOTHING in the same transaction as the note, makes it once per (round, kind, user):
+// two workers, or a rerun after a crash, send nothing twice. Notes go into the
+// person's daily digest (no mail per item). It returns how many were told.
+func (s *Service) announce(ctx context.Context, tx *sqldb.Tx, roundID int64, d Draft, what string) (int, error) {
 	var closes string
 	if err := tx.QueryRowContext(ctx, `SELECT closes_at FROM draft_rounds WHERE id = ?`, roundID).Scan(&closes); err != nil {
-		return apperr.Wrap("draft.announce", err)
+		return 0, apperr.Wrap("draft.announce", err)
 	}
 	until := sqldb.ParseTime(closes).In(vietnam).Format("15:04 ngày 02/01/2006")
 	title := "Mời góp ý dự thảo " + d.Title
@@ -373,24 +367,38 @@ func (s *Service) announce(ctx context.Context, tx *sqldb.Tx, roundID int64, d D
 		title = "Sắp hết hạn góp ý dự thảo " + d.Title
 		body = "Đợt lấy ý kiến kết thúc lúc " + until + " (còn 2 ngày làm việc)."
 	}
-	link := "/drafts/" + itoa64(d.ID)
+	link := "/drafts/" + itoa64(d.ID) + "/rounds/" + itoa64(roundID)
 	rs, err := recipients(ctx, tx, roundID)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	now := sqldb.FormatTime(tx.Now())
+	told := 0
 	for _, u := range rs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO draft_notices (round_id, kind, user_id, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, roundID, what, u.ID, now)
+		if err != nil {
+			return 0, apperr.Wrap("draft.announce", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue
+		}
 		if err := notify.Send(ctx, tx, notify.Note{UserID: u.ID, Kind: "draft." + what, Title: title, Body: body, Link: link}); err != nil {
-			return err
+			return 0, err
 		}
-		if u.Email != "" {
-			if err := notify.Enqueue(ctx, tx, notify.Mail{To: u.Email, Subject: title, Body: body + "\n\nXem dự thảo: " + link,
-				DedupeKey: "draft." + what + "." + itoa64(roundID) + "." + itoa64(u.ID)}); err != nil && apperr.KindOf(err) != apperr.Invalid {
-				return err
-			}
-		}
+		told++
 	}
-	return audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "draft", EntityID: d.ID, Action: what,
-		Summary: map[string]string{"open": "Gửi thông báo mở đợt lấy ý kiến", "remind": "Nhắc hạn góp ý (còn 2 ngày làm việc)"}[what] + " — " + itoa(len(rs)) + " người nhận"})
+	col := "opened_sent"
+	if what == "remind" {
+		col = "reminded"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE draft_rounds SET `+col+` = TRUE WHERE id = ?`, roundID); err != nil {
+		return 0, apperr.Wrap("draft.announce", err)
+	}
+	if told == 0 {
+		return 0, nil
+	}
+	return told, audit.Record(ctx, tx, audit.Entry{UnitID: d.UnitID, Entity: "draft", EntityID: d.ID, Action: what,
+		Summary: map[string]string{"open": "Gửi thông báo mở đợt lấy ý kiến", "remind": "Nhắc hạn góp ý (còn 2 ngày làm việc)"}[what] + " — " + itoa(told) + " người nhận"})
 }
 
 var vietnam = time.FixedZone("ICT", 7*3600)
@@ -401,14 +409,26 @@ func ReminderDate(cal *calendar.Calendar, closes time.Time) calendar.Date {
 	return cal.AddWorkingDays(calendar.DateOf(closes), -2)
 }
 
-// SendReminders sends the opening notices of rounds that have opened and the reminders
-// of rounds closing in 2 working days. It is idempotent: each notice goes out once per
-// round, however often it runs. It returns how many notices were sent.
+// ReminderTask is the background task (registered in internal/app) that sends the
+// opening notices and reminders of consultation rounds every quarter of an hour.
+func (s *Service) ReminderTask() jobs.Task {
+	return jobs.Task{Name: "draft.reminders", Every: 15 * time.Minute, Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.SendReminders(ctx, now)
+		return err
+	}}
+}
+
+// SendReminders tells the invitees of rounds that have opened (the opening notice) and
+// of rounds closing in 2 working days or less (the reminder), each invitee once per
+// round and kind, however often it runs and on however many instances (see announce).
+// A round too short for a reminder (its reminder day is not after its opening day) only
+// gets the opening notice, which already says when it closes. It returns how many
+// notes were sent.
 func (s *Service) SendReminders(ctx context.Context, now time.Time) (int, error) {
 	cal := s.Calendar()
 	nowS := sqldb.FormatTime(now)
-	rows, err := s.DB.QueryContext(ctx, `SELECT r.id, r.draft_id, r.opens_at, r.closes_at, r.opened_sent, r.reminded FROM draft_rounds r
-		WHERE r.closes_at > ? AND (r.opened_sent = FALSE OR r.reminded = FALSE) ORDER BY r.id`, nowS)
+	rows, err := s.DB.QueryContext(ctx, `SELECT r.id, r.draft_id, r.opens_at, r.closes_at FROM draft_rounds r
+		WHERE r.opens_at <= ? AND r.closes_at > ? ORDER BY r.id`, nowS, nowS)
 	if err != nil {
 		return 0, apperr.Wrap("draft.SendReminders", err)
 	}
@@ -421,32 +441,37 @@ func (s *Service) SendReminders(ctx context.Context, now time.Time) (int, error)
 	for rows.Next() {
 		var id, did int64
 		var opens, closes string
-		var opened, reminded bool
-		if err := rows.Scan(&id, &did, &opens, &closes, &opened, &reminded); err != nil {
+		if err := rows.Scan(&id, &did, &opens, &closes); err != nil {
 			rows.Close()
 			return 0, apperr.Wrap("draft.SendReminders", err)
 		}
-		if !opened && opens <= nowS {
-			todo = append(todo, due{id, did, "open"})
-		}
-		if !reminded && opens <= nowS && !today.Before(ReminderDate(cal, sqldb.ParseTime(closes))) {
+		todo = append(todo, due{id, did, "open"})
+		rd := ReminderDate(cal, sqldb.ParseTime(closes))
+		if !today.Before(rd) && rd.After(calendar.DateOf(sqldb.ParseTime(opens))) {
 			todo = append(todo, due{id, did, "remind"})
 		}
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, apperr.Wrap("draft.SendReminders", err)
+	}
 	sent := 0
+	actx := audit.WithActor(ctx, audit.Actor{Name: "Hệ thống"})
 	for _, x := range todo {
-		err := s.DB.Tx(audit.WithActor(ctx, audit.Actor{Name: "Hệ thống"}), func(tx *sqldb.Tx) error {
+		var n int
+		err := s.DB.Tx(actx, func(tx *sqldb.Tx) error {
 			var d Draft
-			if err := scanDraft(tx.QueryRowContext(ctx, `SELECT `+draftCols+draftFrom+` WHERE d.id = ?`, x.draft), &d); err != nil {
+			if err := scanDraft(tx.QueryRowContext(actx, `SELECT `+draftCols+draftFrom+` WHERE d.id = ?`, x.draft), &d); err != nil {
 				return apperr.Wrap("draft.SendReminders", err)
 			}
-			return s.announce(audit.WithActor(ctx, audit.Actor{Name: "Hệ thống"}), tx, x.round, d, x.what)
+			var err error
+			n, err = s.announce(actx, tx, x.round, d, x.what)
+			return err
 		})
 		if err != nil {
 			return sent, err
 		}
-		sent++
+		sent += n
 	}
 	return sent, nil
 }

@@ -26,6 +26,9 @@
 //	export.Attach(w, export.ContentTypeDOCX, "Kế hoạch 12-KH-ĐU.docx")
 //	err := export.WriteDOCX(w, d)
 //
+// A công văn (official letter) has no Title: its subject goes in About and is printed
+// under the number ("V/v chuyển đơn của công dân"); "Kính gửi: …" is its first paragraph.
+//
 // For a PDF, the application keeps one Printer (one Chromium for the whole process) and
 // falls back to the print-ready page when the server has no browser:
 //
@@ -37,7 +40,8 @@
 //	}
 //
 // Tables go to Excel with WriteXLSX; large exports pass their rows through Sheet.More so
-// that they are streamed rather than held in memory:
+// that they are streamed rather than held in memory (and report a failing source through
+// Sheet.Err, so that a query error fails the export instead of cutting it short):
 //
 //	export.WriteXLSX(w, export.Sheet{Name: "Nhiệm vụ", Title: "DANH SÁCH NHIỆM VỤ",
 //		Columns: []export.Column{{Header: "Nhiệm vụ", Width: 50}, {Header: "Hạn", Width: 12}},

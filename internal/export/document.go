@@ -34,6 +34,7 @@ type Document struct {
 	Date       calendar.Date // ngày ban hành; the zero Date leaves blanks to fill in by hand
 	Title      string        // tên loại: "KẾ HOẠCH", "BÁO CÁO"
 	Subtitle   string        // trích yếu: "Thực hiện công tác dân vận năm 2027"
+	About      string        // công văn (no Title): trích yếu under the number, "V/v chuyển đơn của công dân"; "V/v " is added when missing
 	Blocks     []Block       // the body
 	Signature  Signature
 	Recipients []string // nơi nhận, one a line: "Ban Dân vận Tỉnh ủy," … "Lưu VP."
@@ -180,6 +181,15 @@ func (d *Document) numberLine() string {
 		return "Số: " + n
 	}
 	return "Số " + n
+}
+
+// aboutLine is the "V/v …" line of a công văn, "" when there is none.
+func (d *Document) aboutLine() string {
+	a := strings.TrimSpace(clean(d.About))
+	if a == "" || strings.HasPrefix(a, "V/v") {
+		return a
+	}
+	return "V/v " + a
 }
 
 // dateLine is "Hà Nội, ngày 01 tháng 12 năm 2026". Days below 10 and the months 1 and 2

@@ -62,7 +62,30 @@ func WriteDOCX(w io.Writer, d Document) error {
 			}
 		}
 	}
+	if err := put("docProps/core.xml", coreXML(&d)); err != nil {
+		return err
+	}
 	return zw.Close()
+}
+
+// coreXML is the file's properties: the title and subject Word shows and indexes, and
+// the issuing body as the author.
+func coreXML(d *Document) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">`)
+	for _, f := range []struct{ tag, text string }{
+		{"dc:title", strings.TrimSpace(d.Title + " " + d.numberLine())},
+		{"dc:subject", d.Subtitle},
+		{"dc:creator", d.Issuer},
+		{"dc:language", "vi-VN"},
+	} {
+		b.WriteString("<" + f.tag + ">")
+		escapeXML(&b, strings.Join(strings.Fields(clean(f.text)), " "))
+		b.WriteString("</" + f.tag + ">")
+	}
+	b.WriteString("</cp:coreProperties>\n")
+	return b.Bytes()
 }
 
 // DocumentXML returns the word/document.xml part of d; WriteDOCX zips it with the
@@ -97,6 +120,7 @@ type pp struct {
 	line        bool // a bottom border: the short rule under an issuer or a title
 	indL, indR  int
 	noFirstLine bool // cancel the style's first-line indent
+	tiny        bool // a 2 pt paragraph mark: spacers and rules that must hug the text above
 }
 
 // rp are run properties; size is in half-points, 0 keeps the style's.
@@ -143,6 +167,9 @@ func (x *wml) p(p pp, runs ...wrun) {
 	}
 	if p.align != "" {
 		b.WriteString(`<w:jc w:val="` + p.align + `"/>`)
+	}
+	if p.tiny {
+		b.WriteString(`<w:rPr><w:sz w:val="4"/><w:szCs w:val="4"/></w:rPr>`)
 	}
 	b.WriteString("</w:pPr>")
 	for _, r := range runs {
@@ -247,13 +274,18 @@ func (x *wml) cellStart(w int) {
 	x.b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(w) + `" w:type="dxa"/></w:tcPr>`)
 }
 
+// headerCellStart opens a cell of a table's header row, its text centred vertically.
+func (x *wml) headerCellStart(w int) {
+	x.b.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + strconv.Itoa(w) + `" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>`)
+}
+
 func (x *wml) cellEnd() { x.b.WriteString("</w:tc>") }
 func (x *wml) rowEnd()  { x.b.WriteString("</w:tr>\n") }
 
 // tableEnd closes a table and adds the empty paragraph Word wants between two tables.
 func (x *wml) tableEnd() {
 	x.b.WriteString("</w:tbl>\n")
-	x.p(pp{before: 0, after: 0}, wrun{})
+	x.p(pp{before: 0, after: 0, tiny: true}, wrun{})
 }
 
 // header writes the two-column header: issuing bodies on the left, the Party's name or
@@ -276,7 +308,7 @@ func (x *wml) header(d *Document) {
 	if d.Family == Party {
 		x.p(headerP, wrun{"*", rp{size: sz.upper}})
 	} else {
-		x.p(pp{align: "center", before: 0, after: 0, line: true, indL: ws[0] / 3, indR: ws[0] / 3}, wrun{})
+		x.p(pp{align: "center", before: 0, after: 0, line: true, tiny: true, indL: ws[0] / 3, indR: ws[0] / 3}, wrun{})
 	}
 	x.cellEnd()
 	x.cellStart(ws[1])
@@ -289,6 +321,9 @@ func (x *wml) header(d *Document) {
 	x.rowStart(false)
 	x.cellStart(ws[0])
 	x.p(pp{align: "center", before: 60, after: 0}, wrun{d.numberLine(), rp{size: sz.upper}})
+	if about := d.aboutLine(); about != "" {
+		x.p(pp{align: "center", before: 60, after: 0}, wrun{about, rp{size: sz.about}})
+	}
 	x.cellEnd()
 	x.cellStart(ws[1])
 	x.p(pp{align: "center", before: 60, after: 0}, wrun{d.dateLine(), rp{italic: true, size: sz.date}})
@@ -299,26 +334,28 @@ func (x *wml) header(d *Document) {
 
 // sizes are the font sizes of a family in half-points (Hướng dẫn 36-HD/VPTW for the
 // Party, Nghị định 30/2020 Phụ lục I for the State).
-type sizes struct{ upper, nation, motto, date, recipientsLabel, recipients int }
+type sizes struct{ upper, nation, motto, date, title, about, recipientsLabel, recipients int }
 
 func sizesOf(f Family) sizes {
 	if f == State {
-		return sizes{upper: 26, nation: 24, motto: 28, date: 28, recipientsLabel: 24, recipients: 22}
+		return sizes{upper: 26, nation: 24, motto: 28, date: 28, title: 28, about: 24, recipientsLabel: 24, recipients: 22}
 	}
-	return sizes{upper: 28, nation: 30, date: 28, recipientsLabel: 28, recipients: 24}
+	return sizes{upper: 28, nation: 30, date: 28, title: 30, about: 26, recipientsLabel: 28, recipients: 24}
 }
 
 func (x *wml) title(d *Document) {
 	if t := strings.TrimSpace(d.Title); t != "" {
-		x.p(pp{style: "Title", before: -1, after: -1}, wrun{text: t})
+		x.p(pp{style: "Title", before: -1, after: -1}, wrun{t, rp{size: sizesOf(d.Family).title}})
 	}
 	if s := strings.TrimSpace(d.Subtitle); s != "" {
 		x.p(pp{style: "Subtitle", before: -1, after: -1}, wrun{text: s})
 	}
-	if d.Family == Party {
+	if strings.TrimSpace(d.Title+d.Subtitle) == "" { // a công văn: its "V/v" is in the header
+		x.p(pp{before: 0, after: 240}, wrun{})
+	} else if d.Family == Party {
 		x.p(pp{align: "center", before: 0, after: 240}, wrun{text: "-----"})
 	} else {
-		x.p(pp{align: "center", before: 0, after: 240, line: true, indL: (textWidth - 1700) / 2, indR: (textWidth - 1700) / 2}, wrun{})
+		x.p(pp{align: "center", before: 0, after: 240, line: true, tiny: true, indL: (textWidth - 1700) / 2, indR: (textWidth - 1700) / 2}, wrun{})
 	}
 }
 
@@ -353,7 +390,7 @@ func (x *wml) table(t Table) {
 	if header {
 		x.rowStart(true)
 		for i, c := range cols {
-			x.cellStart(ws[i])
+			x.headerCellStart(ws[i])
 			x.p(pp{style: "TableText", align: "center", before: -1, after: -1}, wrun{c.Header, rp{bold: true}})
 			x.cellEnd()
 		}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestDocumentXMLGolden(t *testing.T) {
-	for name, d := range map[string]Document{"party": sampleParty(), "state": sampleState()} {
+	for name, d := range map[string]Document{"party": sampleParty(), "state": sampleState(), "letter": sampleLetter()} {
 		t.Run(name, func(t *testing.T) {
 			got := DocumentXML(d)
 			path := filepath.Join("testdata", name+".document.xml.golden")
@@ -137,7 +138,7 @@ func TestWriteDOCXOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := unzip(t, buf.Bytes())
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml"} {
+	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/document.xml", "word/styles.xml", "word/settings.xml", "word/footer1.xml", "docProps/core.xml"} {
 		if parts[name] == nil {
 			t.Errorf("missing part %s", name)
 		}
@@ -151,6 +152,9 @@ func TestWriteDOCXOpens(t *testing.T) {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document.xml lacks %s", want)
 		}
+	}
+	if core := string(parts["docProps/core.xml"]); !strings.Contains(core, "<dc:title>KẾ HOẠCH Số 12-KH/ĐU</dc:title>") || !strings.Contains(core, "<dc:creator>ĐẢNG ỦY SỞ TƯ PHÁP</dc:creator>") {
+		t.Errorf("core properties: %s", core)
 	}
 	if !strings.Contains(string(parts["word/footer1.xml"]), "PAGE") {
 		t.Error("footer has no page number field")
@@ -202,6 +206,28 @@ func TestWriteDOCXState(t *testing.T) {
 	}
 	if !underlined["Độc lập - Tự do - Hạnh phúc"] {
 		t.Error("the motto is not underlined")
+	}
+}
+
+func TestWriteDOCXLetter(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteDOCX(&buf, sampleLetter()); err != nil {
+		t.Fatal(err)
+	}
+	paras, _, _ := paragraphs(t, unzip(t, buf.Bytes())["word/document.xml"])
+	text := strings.Join(paras, "\n")
+	if !strings.Contains(text, "Số: 45/STP-VP\nV/v chuyển đơn của công dân\n") || strings.Contains(text, "-----") {
+		t.Errorf("letter header: %q", text)
+	}
+	var h bytes.Buffer
+	if err := WriteHTML(&h, sampleLetter()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(h.String(), "<title>Số: 45/STP-VP V/v chuyển đơn của công dân</title>") {
+		t.Error("letter print page title")
+	}
+	if !strings.Contains(h.String(), `<p class="about">V/v chuyển đơn của công dân</p>`) || strings.Contains(h.String(), "<h1>") {
+		t.Error("letter print page lacks its V/v line or has a title")
 	}
 }
 
@@ -312,10 +338,47 @@ func FuzzWriteDOCX(f *testing.F) {
 }
 
 func BenchmarkWriteDOCX20Pages(b *testing.B) {
-	d := longDocument(20)
+	d := longDocument(31) // 20 A4 pages, as in BenchmarkPDF20Pages
 	for b.Loop() {
 		if err := WriteDOCX(io.Discard, d); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDOCXInLibreOffice converts the .docx to PDF with LibreOffice, when it is installed
+// (it is not required: apt-get install libreoffice-writer-nogui), and reads the text back:
+// a second, independent reader of the file that lays it out like a word processor.
+func TestDOCXInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice is not installed (optional: apt-get install -y libreoffice-writer-nogui)")
+	}
+	need(t, "pdftotext", "poppler-utils")
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := WriteDOCX(&buf, sampleParty()); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "ke-hoach.docx")
+	if err := os.WriteFile(in, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "ke-hoach.pdf"))
+	if err != nil {
+		t.Fatalf("LibreOffice made no PDF: %v", err)
+	}
+	if n := pages(t, pdf); n != 2 {
+		t.Errorf("LibreOffice lays the plan out on %d pages, want 2 as Chromium does", n)
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"ĐẢNG CỘNG SẢN VIỆT NAM", "Số 12-KH/ĐU", "Hà Nội, ngày 01 tháng 12 năm 2026", "Nội dung nhiệm vụ", "T/M ĐẢNG ỦY", "Nguyễn Thị Hương"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("LibreOffice's PDF lacks %q", want)
 		}
 	}
 }

@@ -37,15 +37,15 @@ func WriteHTML(w io.Writer, d Document) error {
 }
 
 type htmlView struct {
-	CSS                           template.CSS
-	Note                          string
-	PageTitle                     string
-	State                         bool
-	Upper, Issuer, Nation, Motto  string
-	Number, Date, Title, Subtitle string
-	Blocks                        []htmlBlock
-	Recipients                    []string
-	SignOn, SignTitle, SignName   string
+	CSS                                  template.CSS
+	Note                                 string
+	PageTitle                            string
+	State                                bool
+	Upper, Issuer, Nation, Motto         string
+	Number, About, Date, Title, Subtitle string
+	Blocks                               []htmlBlock
+	Recipients                           []string
+	SignOn, SignTitle, SignName          string
 }
 
 type htmlBlock struct {
@@ -70,6 +70,7 @@ func newHTMLView(d *Document) htmlView {
 		Upper:     c(d.UpperBody),
 		Issuer:    c(d.Issuer),
 		Number:    d.numberLine(),
+		About:     d.aboutLine(),
 		Date:      d.dateLine(),
 		Title:     c(d.Title),
 		Subtitle:  c(d.Subtitle),
@@ -79,6 +80,9 @@ func newHTMLView(d *Document) htmlView {
 	}
 	v.Nation, v.Motto = d.nation()
 	v.PageTitle = strings.TrimSpace(v.Title + " " + v.Number)
+	if v.Title == "" && v.About != "" { // a công văn is known by its subject
+		v.PageTitle = v.Number + " " + v.About
+	}
 	if v.PageTitle == "" {
 		v.PageTitle = "Văn bản"
 	}

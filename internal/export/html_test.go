@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"html"
+	"io"
 	"strings"
 	"testing"
 )
@@ -106,5 +107,14 @@ func TestPrintCSP(t *testing.T) {
 	}
 	if !strings.Contains(out, `<aside class="note" aria-label="Lưu ý">Máy chủ chưa tạo được PDF &lt;ngay&gt;.</aside>`) {
 		t.Error("note missing or unescaped")
+	}
+}
+
+func BenchmarkWriteHTML20Pages(b *testing.B) {
+	d := longDocument(31)
+	for b.Loop() {
+		if err := WriteHTML(io.Discard, d); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

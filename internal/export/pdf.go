@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,6 +43,7 @@ type Printer struct {
 	browser context.Context // the first tab; its cancel stops the browser
 	stop    func()
 	sem     chan struct{}
+	idle    []*tab // open tabs waiting for a print
 }
 
 // PDF writes d as a PDF file: WriteHTML's page printed by Chromium on A4.
@@ -71,30 +73,22 @@ func (p *Printer) HTMLToPDF(ctx context.Context, w io.Writer, html string) error
 		ctx, cancel = context.WithTimeout(ctx, p.timeout())
 		defer cancel()
 	}
-	tab, closeTab := chromedp.NewContext(browser)
-	defer closeTab()
-	stopAfter := context.AfterFunc(ctx, closeTab)
+	t, err := p.takeTab(ctx, browser)
+	if err != nil {
+		if ctx.Err() == nil && browser.Err() != nil {
+			p.reset(browser)
+		}
+		return apperr.Wrap("export.PDF", err)
+	}
+	// The print runs in a context of the tab that ends with the caller's.
+	run, cancelRun := context.WithCancel(t.ctx)
+	defer cancelRun()
+	stopAfter := context.AfterFunc(ctx, cancelRun)
 	defer stopAfter()
 
-	pdf, err := chromedp.Run(tab, func(c context.Context, t *chromedp.Target) ([]byte, error) {
-		tree, err := cdp.Call(c, t, page.GetFrameTree, cdp.Empty{})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := cdp.Call(c, t, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: html}); err != nil {
-			return nil, err
-		}
-		if _, err := chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise)(c, t); err != nil {
-			return nil, err
-		}
-		return chromedp.PrintToPDF(
-			chromedp.PDFPaper(chromedp.PaperA4),
-			chromedp.PDFMargins(20/25.4, 15/25.4, 20/25.4, 30/25.4),
-			chromedp.PDFPreferCSSPageSize(),
-			chromedp.PDFStream(),
-		)(c, t)
-	})
+	pdf, err := chromedp.Run(run, printPage(html))
 	if err != nil {
+		t.close() // a tab in an unknown state is not reused
 		if ctx.Err() != nil {
 			return apperr.Wrap("export.PDF", ctx.Err())
 		}
@@ -103,8 +97,95 @@ func (p *Printer) HTMLToPDF(ctx context.Context, w io.Writer, html string) error
 		}
 		return apperr.Wrap("export.PDF", err)
 	}
+	p.putTab(browser, t)
 	_, err = w.Write(pdf)
 	return err
+}
+
+// printPage loads html into the tab's frame, waits for its fonts and prints it.
+func printPage(html string) chromedp.Action[[]byte] {
+	return func(c context.Context, t *chromedp.Target) ([]byte, error) {
+		tree, err := cdp.Call(c, t, page.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := cdp.Call(c, t, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: html}); err != nil {
+			return nil, err
+		}
+		// Straight Runtime.evaluate in the page's current context: chromedp's Evaluate
+		// waits for the execution context it tracks, which a reused tab no longer has.
+		yes := true
+		res, err := cdp.Call(c, t, runtime.Evaluate, runtime.EvaluateParams{Expression: `document.fonts.ready.then(() => true)`, AwaitPromise: &yes, ReturnByValue: &yes})
+		if err != nil {
+			return nil, err
+		}
+		if res.ExceptionDetails != nil {
+			return nil, fmt.Errorf("waiting for the fonts: %s", res.ExceptionDetails.Text)
+		}
+		return chromedp.PrintToPDF(
+			chromedp.PDFPaper(chromedp.PaperA4),
+			chromedp.PDFMargins(20/25.4, 15/25.4, 20/25.4, 30/25.4),
+			chromedp.PDFPreferCSSPageSize(),
+			chromedp.PDFStream(),
+		)(c, t)
+	}
+}
+
+// tab is an open tab of the browser, kept between prints: opening one costs more than
+// printing a page.
+type tab struct {
+	ctx   context.Context
+	close context.CancelFunc
+	uses  int
+}
+
+// tabUses is how many prints a tab serves before it is closed and replaced, so that
+// whatever a page leaves behind does not pile up.
+const tabUses = 200
+
+// takeTab returns an idle tab or opens one.
+func (p *Printer) takeTab(ctx context.Context, browser context.Context) (*tab, error) {
+	p.mu.Lock()
+	for len(p.idle) > 0 {
+		t := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if t.ctx.Err() == nil {
+			p.mu.Unlock()
+			return t, nil
+		}
+	}
+	p.mu.Unlock()
+	// chromedp binds a tab to the context of its first call, so the first call gets the
+	// tab's own context (prints then run in contexts derived from it); the caller's
+	// context still bounds the wait.
+	tctx, cancel := chromedp.NewContext(browser)
+	done := make(chan error, 1)
+	go func() {
+		_, err := chromedp.Call(tctx, page.GetFrameTree, cdp.Empty{})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+	case <-ctx.Done():
+		cancel()
+		return nil, ctx.Err()
+	}
+	return &tab{ctx: tctx, close: cancel}, nil
+}
+
+func (p *Printer) putTab(browser context.Context, t *tab) {
+	t.uses++
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.browser != browser || t.uses >= tabUses || t.ctx.Err() != nil {
+		t.close()
+		return
+	}
+	p.idle = append(p.idle, t)
 }
 
 // start returns the running browser, starting it when needed.
@@ -113,6 +194,10 @@ func (p *Printer) start() (context.Context, chan struct{}, error) {
 	defer p.mu.Unlock()
 	if p.browser != nil && p.browser.Err() == nil {
 		return p.browser, p.sem, nil
+	}
+	if p.stop != nil { // the browser went away: free what is left of it
+		p.stop()
+		p.browser, p.stop, p.idle = nil, nil, nil
 	}
 	path, err := p.lookPath()
 	if err != nil {
@@ -184,7 +269,7 @@ func (p *Printer) reset(browser context.Context) {
 	defer p.mu.Unlock()
 	if p.browser == browser {
 		p.stop()
-		p.browser, p.stop = nil, nil
+		p.browser, p.stop, p.idle = nil, nil, nil
 	}
 }
 
@@ -196,8 +281,8 @@ func (p *Printer) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.stop != nil {
-		p.stop()
+		p.stop() // the tabs go with the browser
 	}
-	p.browser, p.stop = nil, nil
+	p.browser, p.stop, p.idle = nil, nil, nil
 	return nil
 }

@@ -181,28 +181,114 @@ func TestPDFCanceled(t *testing.T) {
 
 func BenchmarkPDFOnePage(b *testing.B) {
 	p := testPrinter(b)
-	d := sampleParty()
-	if err := p.PDF(b.Context(), io.Discard, d); err != nil { // warm up: start the browser
+	d := sampleState() // one A4 page: header, headings, a table, signature
+	var buf bytes.Buffer
+	if err := p.PDF(b.Context(), &buf, d); err != nil { // warm up: start the browser
+		b.Fatal(err)
+	}
+	n := pages(b, buf.Bytes())
+	for b.Loop() {
+		if err := p.PDF(b.Context(), io.Discard, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "pages")
+}
+
+func BenchmarkPDF20Pages(b *testing.B) {
+	p := testPrinter(b)
+	d := longDocument(31)
+	var buf bytes.Buffer
+	if err := p.PDF(b.Context(), &buf, d); err != nil {
+		b.Fatal(err)
+	}
+	n := pages(b, buf.Bytes())
+	for b.Loop() {
+		if err := p.PDF(b.Context(), io.Discard, d); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n), "pages")
+}
+
+// BenchmarkPDFHello prints a page with one word: the floor of any PDF on this machine,
+// measured in the same run as the others.
+func BenchmarkPDFHello(b *testing.B) {
+	p := testPrinter(b)
+	const html = `<!doctype html><html lang="vi"><title>x</title><p>Xin chào</p></html>`
+	if err := p.HTMLToPDF(b.Context(), io.Discard, html); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if err := p.PDF(b.Context(), io.Discard, d); err != nil {
+		if err := p.HTMLToPDF(b.Context(), io.Discard, html); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func BenchmarkPDF20Pages(b *testing.B) {
-	p := testPrinter(b)
-	d := longDocument(16)
-	var buf bytes.Buffer
-	if err := p.PDF(b.Context(), &buf, d); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(pages(b, buf.Bytes())), "pages")
-	for b.Loop() {
-		if err := p.PDF(b.Context(), io.Discard, d); err != nil {
-			b.Fatal(err)
+// TestPDFReusesTabs checks that sequential prints share one open tab.
+func TestPDFReusesTabs(t *testing.T) {
+	p := testPrinter(t)
+	p.Close() // start afresh: no idle tabs left by the other tests
+	for range 3 {
+		if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
+			t.Fatal(err)
 		}
+	}
+	p.mu.Lock()
+	idle := len(p.idle)
+	first := p.idle[0]
+	p.mu.Unlock()
+	if idle != 1 || first.uses != 3 {
+		t.Errorf("%d idle tabs, the first used %d times; want one tab used 3 times", idle, first.uses)
+	}
+	p.Close()
+	if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
+		t.Fatalf("a print after Close does not start the browser again: %v", err)
+	}
+}
+
+// TestScreenshot renders page 1 of the sample plan for the user guide
+// (docs/screenshots/export-ke-hoach.png) when DANVAN_SCREENSHOTS=1.
+func TestScreenshot(t *testing.T) {
+	if os.Getenv("DANVAN_SCREENSHOTS") != "1" {
+		t.Skip("set DANVAN_SCREENSHOTS=1 to write docs/screenshots/export-ke-hoach.png")
+	}
+	p := testPrinter(t)
+	need(t, "pdftoppm", "poppler-utils")
+	var buf bytes.Buffer
+	if err := p.PDF(t.Context(), &buf, sampleParty()); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "-", "../../docs/screenshots/export-ke-hoach")
+	cmd.Stdin = &buf
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+}
+
+// TestPDFBrowserDied checks that a browser that went away (crashed, killed) is replaced
+// by the next print instead of failing every print after it.
+func TestPDFBrowserDied(t *testing.T) {
+	p := testPrinter(t)
+	if err := p.PDF(t.Context(), io.Discard, sampleState()); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	dead := p.browser
+	p.stop() // the browser process ends, but the Printer was not told
+	p.mu.Unlock()
+	<-dead.Done()
+	var buf bytes.Buffer
+	if err := p.PDF(t.Context(), &buf, sampleState()); err != nil {
+		t.Fatalf("print after the browser died: %v", err)
+	}
+	if n := pages(t, buf.Bytes()); n != 1 {
+		t.Errorf("%d pages", n)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.browser == dead {
+		t.Error("the dead browser is still the current one")
 	}
 }

@@ -28,7 +28,7 @@ func sampleParty() Document {
 			Bullet(B("Chủ trì: "), R("Ban Dân vận; "), I("phối hợp: Công đoàn cơ sở.")),
 			Heading(1, "II. NHIỆM VỤ CỤ THỂ"),
 			TableBlock([]Column{
-				{Header: "STT", Width: 0.6, Center: true},
+				{Header: "STT", Width: 0.7, Center: true},
 				{Header: "Nội dung nhiệm vụ", Width: 4},
 				{Header: "Chủ trì", Width: 1.8},
 				{Header: "Phối hợp", Width: 1.8},
@@ -68,11 +68,11 @@ func sampleState() Document {
 	}
 }
 
-// longDocument has about the given number of A4 pages of text and tables.
-func longDocument(pages int) Document {
+// longDocument has the given number of sections of text and a table; 31 make 20 A4 pages.
+func longDocument(sections int) Document {
 	d := sampleParty()
 	d.Blocks = nil
-	for i := 1; i <= pages; i++ {
+	for i := 1; i <= sections; i++ {
 		d.Blocks = append(d.Blocks, Heading(1, fmt.Sprintf("%d. Nội dung thứ %d", i, i)))
 		for range 5 {
 			d.Blocks = append(d.Blocks, Text("Đảng ủy lãnh đạo – Thủ trưởng cơ quan tổ chức thực hiện – Ban chấp hành các đoàn thể làm tham mưu và nòng cốt; mỗi nhiệm vụ rõ người, rõ việc, rõ trách nhiệm, rõ thời hạn, rõ kết quả. Các chi bộ đăng ký mô hình dân vận khéo gắn với nhiệm vụ chuyên môn."))
@@ -81,4 +81,23 @@ func longDocument(pages int) Document {
 			[][]string{{"1", "Tổ chức hội nghị quán triệt", "15/01/2027"}, {"2", "Sơ kết 6 tháng", "30/6/2027"}}))
 	}
 	return d
+}
+
+// sampleLetter is a công văn: no title, its subject ("V/v …") under the number.
+func sampleLetter() Document {
+	return Document{
+		Family:    State,
+		UpperBody: "UBND TỈNH BẮC NINH",
+		Issuer:    "SỞ TƯ PHÁP",
+		Number:    "45/STP-VP",
+		About:     "chuyển đơn của công dân",
+		Place:     "Bắc Ninh",
+		Date:      calendar.NewDate(2027, time.March, 9),
+		Blocks: []Block{
+			Paragraph(R("Kính gửi: "), B("Ủy ban nhân dân thành phố Bắc Ninh")),
+			Text("Ngày 02/3/2027, Sở Tư pháp nhận được đơn của bà Nguyễn Thị Ánh, trú tại phường Suối Hoa, kiến nghị về việc cấp giấy chứng nhận quyền sử dụng đất. Nội dung đơn không thuộc thẩm quyền giải quyết của Sở; Sở Tư pháp chuyển đơn đến Quý cơ quan để xem xét, giải quyết theo quy định."),
+		},
+		Signature:  Signature{On: "KT. GIÁM ĐỐC", Title: "PHÓ GIÁM ĐỐC", Name: "Trần Văn Bình"},
+		Recipients: []string{"Như trên;", "Bà Nguyễn Thị Ánh (để biết);", "Lưu: VT, VP."},
+	}
 }

@@ -30,6 +30,9 @@ type Sheet struct {
 	Columns []Column        // headers (bold, frozen) and widths in characters
 	Rows    [][]any         // the rows
 	More    iter.Seq[[]any] // optional rows read one at a time after Rows, e.g. from a query, so a large export is never held in memory whole
+	// Err, when set, is called after More has ended: a source that failed (a query
+	// error) stops yielding and reports here, and the export fails instead of being cut short.
+	Err func() error
 }
 
 // WriteXLSX writes the sheets as one workbook. Rows are streamed to a temporary file when
@@ -60,7 +63,8 @@ func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 			return err
 		}
 	}
-	f.SetActiveSheet(0)
+	// No f.SetActiveSheet: the first sheet is active already, and the call would parse
+	// every streamed sheet back into memory (500 MB of allocations for 100k rows).
 	if err := f.Write(w); err != nil {
 		return apperr.Wrap("export.WriteXLSX", err)
 	}
@@ -180,6 +184,11 @@ func writeSheet(f *excelize.File, name string, s Sheet, st xlsxStyles) error {
 			if err := put(r); err != nil {
 				return err
 			}
+		}
+	}
+	if s.Err != nil {
+		if err := s.Err(); err != nil {
+			return apperr.Wrap(op, err)
 		}
 	}
 	if err := sw.Flush(); err != nil {

@@ -372,3 +372,38 @@ func TestPeopleOfAWideSubtree(t *testing.T) {
 		}
 	})
 }
+
+// A person whose home unit is the agency but who holds a position in a chi bộ is shown on
+// the chi bộ's page, so the chi bộ's secretary may open their record; once the position
+// ends, the record is out of reach again. Another agency never sees them.
+func TestPersonVisibleThroughAPositionInReach(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		x, err := f.svc.CreatePerson(ctx, f.admin, org.PersonInput{FullName: "Phạm Thị Hoa", UnitID: f.a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cell := principal(f.a1x, org.RoleManager)
+		if _, err := f.svc.PersonByID(ctx, cell, x.ID); apperr.KindOf(err) != apperr.NotFound {
+			t.Fatalf("before the position: %v", err)
+		}
+		pos, err := f.svc.AddPosition(ctx, f.admin, x.ID, f.a1x.ID, "bi-thu", "2026-01-05")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.PersonByID(ctx, cell, x.ID)
+		if err != nil || got.FullName != "Phạm Thị Hoa" {
+			t.Fatalf("with a position in the chi bộ: %+v %v", got, err)
+		}
+		if _, err := f.svc.PersonByID(ctx, principal(f.b, org.RoleManager), x.ID); apperr.KindOf(err) != apperr.NotFound {
+			t.Fatalf("another agency: %v", err)
+		}
+		if err := f.svc.EndPosition(ctx, f.admin, pos.ID, "2026-06-30"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.PersonByID(ctx, cell, x.ID); apperr.KindOf(err) != apperr.NotFound {
+			t.Fatalf("after the position ended: %v", err)
+		}
+	})
+}

@@ -211,9 +211,39 @@ func (s *Service) PersonByID(ctx context.Context, p *Principal, id int64) (Perso
 		return Person{}, err
 	}
 	if !p.CanPath(ViewPerson, x.UnitPath) {
-		return Person{}, apperr.New(apperr.NotFound, "org.PersonByID", "Không tìm thấy người này.")
+		// Someone whose home unit is above my reach but who holds a position in a unit
+		// within it (the agency's deputy head acting as secretary of my chi bộ) is one of
+		// "my" people: the unit page lists them, so their page must open too.
+		ok, err := s.holdsPositionInReach(ctx, p, id)
+		if err != nil {
+			return Person{}, err
+		}
+		if !ok {
+			return Person{}, apperr.New(apperr.NotFound, "org.PersonByID", "Không tìm thấy người này.")
+		}
 	}
 	return x, nil
+}
+
+// holdsPositionInReach reports whether the person holds a current position in a unit
+// where p may view people.
+func (s *Service) holdsPositionInReach(ctx context.Context, p *Principal, personID int64) (bool, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT u.path FROM positions po JOIN units u ON u.id = po.unit_id
+		WHERE po.person_id = ? AND po.end_date = ''`, personID)
+	if err != nil {
+		return false, apperr.Wrap("org.PersonByID", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&path); err != nil {
+			return false, apperr.Wrap("org.PersonByID", err)
+		}
+		if p.CanPath(ViewPerson, path) {
+			return true, nil
+		}
+	}
+	return false, apperr.Wrap("org.PersonByID", rows.Err())
 }
 
 // PeopleFilter selects people. Results are in Vietnamese name order, keyset-paginated.
@@ -245,11 +275,12 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 		}
 		scope = Scope{Paths: []string{path}}
 	}
-	col := "p.unit_path"
+	from := "people p"
 	if f.Query == "" && s.wideScope(ctx, scope) {
-		col = "+p.unit_path" // SQLite: walk people in name order, filtering by path
+		// SQLite: walk people in name order, filtering by path inside the index (0003).
+		from = "people p INDEXED BY people_name_key_path"
 	}
-	cond, cargs := scope.SQL(col)
+	cond, cargs := scope.SQL("p.unit_path")
 	where = append(where, cond)
 	args = append(args, cargs...)
 	if pat := search.LikePattern(f.Query); pat != "" {
@@ -284,7 +315,7 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+`, p.name_key FROM people p JOIN units u ON u.id = p.unit_id WHERE `+strings.Join(where, " AND ")+
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+`, p.name_key FROM `+from+` JOIN units u ON u.id = p.unit_id WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY p.name_key, p.id LIMIT %d`, limit+1), args...)
 	if err != nil {
 		return PeoplePage{}, apperr.Wrap(op, err)
@@ -319,8 +350,8 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 // SQLite. Below it, the list reads the subtree through people_unit_path and sorts it
 // (a few thousand rows at most); at or above it, sorting the whole subtree costs tens of
 // milliseconds at national scale (16.000 people under a provincial bloc), so the list walks
-// people_name_key in name order instead and stops after a page: with a subtree holding
-// at least wideScopeLimit of the people, a page is met within a bounded scan.
+// people_name_key_path in name order instead, filtering by path inside the index, and
+// stops after a page.
 const wideScopeLimit = 3000
 
 // wideScope reports, on SQLite, whether the scope holds at least wideScopeLimit people
@@ -442,11 +473,17 @@ func InsertPerson(ctx context.Context, tx *sqldb.Tx, in PersonInput, unit Unit) 
 		return 0, apperr.Wrap("org.InsertPerson", err)
 	}
 	if in.PositionTitle != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO positions (person_id, unit_id, title, start_date) VALUES (?, ?, ?, ?)`, id, unit.ID, in.PositionTitle, in.PositionStart); err != nil {
-			return 0, apperr.Wrap("org.InsertPerson", err)
+		if err := InsertPosition(ctx, tx, id, unit.ID, in.PositionTitle, in.PositionStart); err != nil {
+			return 0, err
 		}
 	}
 	return id, nil
+}
+
+// InsertPosition writes a validated position without rights checks or audit; callers do both.
+func InsertPosition(ctx context.Context, tx *sqldb.Tx, personID, unitID int64, title, start string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO positions (person_id, unit_id, title, start_date) VALUES (?, ?, ?, ?)`, personID, unitID, title, start)
+	return apperr.Wrap("org.InsertPosition", err)
 }
 
 // UpdatePerson changes a person's details and home unit. Errors: Invalid, NotFound, Forbidden.

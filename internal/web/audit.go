@@ -4,13 +4,16 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
+	"danvan/internal/auth"
 	"danvan/internal/org"
 )
 
 func (s *Server) auditRoutes() {
+	s.handle("GET /admin", s.adminIndex)
 	s.handle("GET /audit", s.auditList)
 }
 
@@ -35,7 +38,20 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := audit.Filter{All: p.IsAdmin(), UnitPaths: scope.Paths, Entity: q.Get("entity"), Limit: 50}
 	f.EntityID, _ = strconv.ParseInt(q.Get("entity_id"), 10, 64)
-	f.ActorID, _ = strconv.ParseInt(q.Get("actor"), 10, 64)
+	if a := strings.TrimSpace(q.Get("actor")); a != "" {
+		// A username (what people know) or an account number (links from other pages).
+		if f.ActorID, err = strconv.ParseInt(a, 10, 64); err != nil {
+			u, uerr := auth.UserByName(r.Context(), s.DB, strings.ToLower(a))
+			switch {
+			case apperr.KindOf(uerr) == apperr.NotFound:
+				f.ActorID = -1 // nobody: an empty list, not everything
+			case uerr != nil:
+				return uerr
+			default:
+				f.ActorID = u.ID
+			}
+		}
+	}
 	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
 	pg := auditPage{Page: s.page(r, "Nhật ký thay đổi", "admin", Crumb{Label: "Nhật ký thay đổi"})}
 	pg.Form = q
@@ -63,4 +79,19 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		pg.NextURL = "/audit?" + nq.Encode()
 	}
 	return s.render(w, r, http.StatusOK, "admin/audit", pg)
+}
+
+type adminPage struct {
+	Page
+	CanAudit bool
+}
+
+// adminIndex is the “Quản trị” section: what an administrator or a manager can open.
+func (s *Server) adminIndex(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	pg := adminPage{Page: s.page(r, "Quản trị", "admin", Crumb{Label: "Quản trị"}), CanAudit: !p.Scope(org.ViewAudit).Empty()}
+	return s.render(w, r, http.StatusOK, "admin/index", pg)
 }

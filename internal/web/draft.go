@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"danvan/internal/apperr"
+	"danvan/internal/audit"
 	"danvan/internal/draft"
 	"danvan/internal/draft/docx"
 	"danvan/internal/draft/split"
@@ -31,6 +32,8 @@ func (s *Server) draftRoutes() {
 	s.draftRoundRoutes()
 	s.draftPublicRoutes()
 	s.handleAPI("GET /api/v1/drafts", s.apiDrafts)
+	s.handleAPI("GET /api/v1/drafts/{id}/report.docx", s.apiDraftReport("docx"))
+	s.handleAPI("GET /api/v1/drafts/{id}/report.pdf", s.apiDraftReport("pdf"))
 }
 
 func draftCrumbs(extra ...Crumb) []Crumb {
@@ -241,6 +244,7 @@ type draftShowPage struct {
 	Latest   draft.Version
 	Now      time.Time
 	Work     []work.Item
+	History  []audit.Row
 }
 
 func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
@@ -264,6 +268,11 @@ func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if pg.Latest, err = s.Drafts.LatestVersion(r.Context(), p, id); err != nil {
+		return err
+	}
+	// The draft's history in words (versions, rounds, notices); the viewer may see the
+	// draft, so its own log rows are theirs to read.
+	if pg.History, err = audit.Find(r.Context(), s.DB, audit.Filter{All: true, Entity: "draft", EntityID: id, Limit: 50}); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "draft/show", pg)

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/draft"
+	"danvan/internal/draft/split"
 	"danvan/internal/org"
 )
 
@@ -33,6 +36,8 @@ type roundFormPage struct {
 	Versions []draft.Version
 	Units    []org.Unit // default invitees (mass organisations) and other choices
 	Chosen   map[int64]bool
+	People   []org.Person // people who may be invited in person
+	ChosenP  map[int64]bool
 }
 
 func (s *Server) roundFormPage(r *http.Request, p *org.Principal, id int64) (roundFormPage, error) {
@@ -43,7 +48,14 @@ func (s *Server) roundFormPage(r *http.Request, p *org.Principal, id int64) (rou
 	if !s.Drafts.RightsOn(p, d).Manage {
 		return roundFormPage{}, apperr.New(apperr.Forbidden, "web.round", "Bạn không có quyền mở đợt lấy ý kiến.")
 	}
-	pg := roundFormPage{Page: s.page(r, "Mở đợt lấy ý kiến", "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Mở đợt lấy ý kiến"})...), Draft: d, Chosen: map[int64]bool{}}
+	pg := roundFormPage{Page: s.page(r, "Mở đợt lấy ý kiến", "drafts", draftCrumbs(Crumb{Label: d.Title, Href: draftURL(id)}, Crumb{Label: "Mở đợt lấy ý kiến"})...), Draft: d,
+		Chosen: map[int64]bool{}, ChosenP: map[int64]bool{}}
+	// People of the drafting unit's subtree, by name, may be invited in person.
+	if pp, err := s.Org.FindPeople(r.Context(), p, org.PeopleFilter{UnitID: d.UnitID, Limit: 200}); err == nil {
+		pg.People = pp.People
+	} else if apperr.KindOf(err) != apperr.NotFound && apperr.KindOf(err) != apperr.Forbidden {
+		return pg, err
+	}
 	if pg.Versions, err = s.Drafts.Versions(r.Context(), p, id); err != nil {
 		return pg, err
 	}
@@ -116,6 +128,11 @@ func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error 
 			in.UnitIDs = append(in.UnitIDs, n)
 		}
 	}
+	for _, x := range r.PostForm["people"] {
+		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+			in.PersonIDs = append(in.PersonIDs, n)
+		}
+	}
 	err = v.Err()
 	if err == nil {
 		var rd draft.Round
@@ -135,6 +152,9 @@ func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error 
 	for _, u := range in.UnitIDs {
 		pg.Chosen[u] = true
 	}
+	for _, x := range in.PersonIDs {
+		pg.ChosenP[x] = true
+	}
 	withFormError(&pg.Page, r, err)
 	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round_form", pg)
 }
@@ -143,7 +163,16 @@ func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error 
 type PartView struct {
 	draft.Part
 	Comments []draft.Comment
+	Count    draft.ArticleCount // for articles, in the summarised view of a large round
 }
+
+// inlineComments is how many comments a round may have for its page to show them all
+// under their articles; beyond, the page shows counts per article and the comments a
+// page of commentsPerPage at a time, by article.
+const (
+	inlineComments  = 200
+	commentsPerPage = 100
+)
 
 type roundPage struct {
 	Page
@@ -159,6 +188,17 @@ type roundPage struct {
 	CanComment bool
 	Unanswered bool // filter
 	Now        time.Time
+	// The summarised view of a large round (or of one article).
+	Paged        bool
+	Article      string // selected article key; "chung" for the whole draft
+	ArticleRef   string
+	List         []draft.Comment
+	PageNo       int
+	More         bool
+	FilterURL    string // the current filters, for the page links
+	GeneralCount draft.ArticleCount
+	Index        []PartView   // the articles with their counts
+	Options      []draft.Part // every part, for the comment form
 }
 
 func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64) (roundPage, error) {
@@ -178,21 +218,80 @@ func (s *Server) loadRoundPage(r *http.Request, p *org.Principal, id, rid int64)
 	if err != nil {
 		return pg, err
 	}
-	cs, err := s.Drafts.Comments(r.Context(), p, rid, draft.CommentFilter{Unanswered: pg.Unanswered})
-	if err != nil {
-		return pg, err
-	}
-	byPart := map[int64][]draft.Comment{}
-	for _, c := range cs {
-		if c.PartID == 0 {
-			pg.General = append(pg.General, c)
-		} else {
-			byPart[c.PartID] = append(byPart[c.PartID], c)
-		}
-	}
+	q := r.URL.Query()
+	pg.Article = q.Get("article")
+	pg.PageNo, _ = strconv.Atoi(q.Get("page"))
+	pg.PageNo = max(pg.PageNo, 1)
+	pg.Paged = pg.Article != "" || rd.Comments > inlineComments
+	pg.Options = v.Parts
 	pg.Parts = make([]PartView, len(v.Parts))
 	for i, pt := range v.Parts {
-		pg.Parts[i] = PartView{Part: pt, Comments: byPart[pt.ID]}
+		pg.Parts[i] = PartView{Part: pt}
+	}
+	if pg.Paged {
+		counts, err := s.Drafts.ArticleCounts(r.Context(), p, rid)
+		if err != nil {
+			return pg, err
+		}
+		pg.GeneralCount = counts[""]
+		for i := range pg.Parts {
+			if pg.Parts[i].Level == split.Article {
+				pg.Parts[i].Count = counts[pg.Parts[i].Key]
+				if pg.Parts[i].Key == pg.Article {
+					pg.ArticleRef = pg.Parts[i].Ref()
+				}
+			}
+		}
+		f := draft.CommentFilter{Unanswered: pg.Unanswered, Offset: (pg.PageNo - 1) * commentsPerPage, Limit: commentsPerPage + 1}
+		switch {
+		case pg.Article == "chung":
+			f.General, pg.ArticleRef = true, "Toàn bộ dự thảo"
+		case pg.Article != "" && pg.ArticleRef == "":
+			return pg, errNotFound
+		default:
+			f.Article = pg.Article
+		}
+		if pg.List, err = s.Drafts.Comments(r.Context(), p, rid, f); err != nil {
+			return pg, err
+		}
+		if len(pg.List) > commentsPerPage {
+			pg.List, pg.More = pg.List[:commentsPerPage], true
+		}
+		fq := url.Values{}
+		if pg.Article != "" {
+			fq.Set("article", pg.Article)
+		}
+		if pg.Unanswered {
+			fq.Set("unanswered", "1")
+		}
+		pg.FilterURL = fq.Encode()
+		// The text shown is the selected article's only; the others are listed with their counts.
+		var text []PartView
+		for _, pv := range pg.Parts {
+			if pv.Level == split.Article {
+				pg.Index = append(pg.Index, pv)
+			}
+			if pg.Article != "" && pv.Article == pg.Article {
+				text = append(text, pv)
+			}
+		}
+		pg.Parts = text
+	} else {
+		cs, err := s.Drafts.Comments(r.Context(), p, rid, draft.CommentFilter{Unanswered: pg.Unanswered})
+		if err != nil {
+			return pg, err
+		}
+		idx := map[int64]int{}
+		for i, pt := range pg.Parts {
+			idx[pt.ID] = i
+		}
+		for _, c := range cs {
+			if i, ok := idx[c.PartID]; ok && c.PartID != 0 {
+				pg.Parts[i].Comments = append(pg.Parts[i].Comments, c)
+			} else {
+				pg.General = append(pg.General, c)
+			}
+		}
 	}
 	if pg.Rights.Manage {
 		if pg.Pending, err = s.Drafts.Comments(r.Context(), p, rid, draft.CommentFilter{Pending: true}); err != nil {
@@ -230,12 +329,13 @@ func (s *Server) draftRoundShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "draft/round", pg)
 }
 
+// errCommentTooLarge answers a comment form too large to read (a pasted book): the
+// form comes back with the limit under the comment field.
+var errCommentTooLarge = &apperr.Error{Kind: apperr.Invalid, Op: "web.comment", Message: "Dữ liệu gửi lên quá lớn nên chưa được lưu.",
+	Fields: map[string]string{"body": "Góp ý tối đa 20.000 ký tự; hãy rút gọn hoặc chia thành nhiều góp ý theo từng điều."}}
+
 func (s *Server) draftCommentCreate(w http.ResponseWriter, r *http.Request) error {
 	p, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	ctx, err := parseForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -246,6 +346,18 @@ func (s *Server) draftCommentCreate(w http.ResponseWriter, r *http.Request) erro
 	rid, err := pathID(r, "rid")
 	if err != nil {
 		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		if !errors.Is(err, errFormTooLarge) {
+			return err
+		}
+		pg, perr := s.loadRoundPage(r, p, id, rid)
+		if perr != nil {
+			return perr
+		}
+		withFormError(&pg.Page, r, errCommentTooLarge)
+		return s.render(w, r, http.StatusRequestEntityTooLarge, "draft/round", pg)
 	}
 	in := draft.CommentInput{PartID: formInt(r, "part_id"), UnitID: formInt(r, "unit_id"), Body: r.PostFormValue("body"), Proposed: r.PostFormValue("proposed")}
 	c, err := s.Drafts.AddComment(ctx, p, rid, in)

@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"danvan/internal/apperr"
+	"danvan/internal/attach"
 	"danvan/internal/sqldb"
 )
 
@@ -145,4 +147,34 @@ func (s *Server) popFlashes(r *http.Request) []Flash {
 		out = append(out, Flash{Kind: k, Message: m})
 	}
 	return out
+}
+
+// uploads reads the files of a multipart field (shared by every domain's forms). A file
+// over the attachment limit is refused here with its name and size under the field, before
+// it is read into memory; the store checks the type by content.
+func uploads(r *http.Request, field string) ([]attach.Upload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []attach.Upload
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		if fh.Size > attach.DefaultMaxSize {
+			return nil, &apperr.Error{Kind: apperr.Invalid, Op: "web.uploads", Message: "Ảnh hoặc tệp quá lớn.",
+				Fields: map[string]string{field: "Tệp \"" + fh.Filename + "\" nặng " + strconv.FormatInt(fh.Size>>20, 10) + " MB, vượt giới hạn 10 MB mỗi tệp. Hãy giảm kích thước rồi gửi lại."}}
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, apperr.New(apperr.Invalid, "web.uploads", "Không đọc được tệp tải lên.")
+		}
+		b, err := io.ReadAll(io.LimitReader(f, attach.DefaultMaxSize+1))
+		f.Close()
+		if err != nil {
+			return nil, apperr.New(apperr.Invalid, "web.uploads", "Không đọc được tệp tải lên.")
+		}
+		out = append(out, attach.Upload{Name: fh.Filename, Data: b})
+	}
+	return out, nil
 }

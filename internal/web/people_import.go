@@ -18,10 +18,11 @@ import (
 
 type importPage struct {
 	Page
-	Done     bool
-	Rows     int
-	Created  int
-	Problems []peopleimport.Problem
+	Done      bool
+	Rows      int
+	Created   int
+	Positions int
+	Problems  []peopleimport.Problem
 }
 
 func (s *Server) peopleImportRoutes() {
@@ -104,7 +105,7 @@ func (s *Server) peopleImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fail(err)
 	}
-	pg.Done, pg.Rows, pg.Created, pg.Problems = true, res.Rows, res.Created, res.Problems
+	pg.Done, pg.Rows, pg.Created, pg.Positions, pg.Problems = true, res.Rows, res.Created, res.Positions, res.Problems
 	status := http.StatusOK
 	if len(res.Problems) > 0 {
 		status = http.StatusUnprocessableEntity

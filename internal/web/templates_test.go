@@ -10,6 +10,7 @@ import (
 	"danvan/internal/audit"
 	"danvan/internal/auth"
 	"danvan/internal/calendar"
+	"danvan/internal/emulation"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
@@ -38,6 +39,7 @@ func samplePages() map[string]any {
 	person := org.Person{ID: 1, FullName: "Trần Thị <i>Bình</i>", Gender: "nu", BirthYear: 1985, Email: "b@example.vn", Phone: "0912345678", PartyMember: true, UnitID: 2, UnitName: unit.Name, Positions: []org.Position{pos}}
 	row := audit.Row{ID: 1, At: "2026-11-25T02:12:00Z", ActorID: 1, ActorName: "Nguyễn Văn A", Address: "127.0.0.1", UnitID: 2, Entity: "person", EntityID: 1, Action: "create", Summary: "Thêm người <script>", After: `{"a":1}`}
 	out := map[string]any{
+		"admin/index":          adminPage{Page: page("Quản trị"), CanAudit: true},
 		"admin/audit":          auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
 		"auth/login":           loginPage{Page: page("Đăng nhập"), Next: "/units"},
 		"auth/setup":           setupPage{Page: page("Thiết lập"), Token: "tok"},
@@ -64,12 +66,54 @@ func samplePages() map[string]any {
 		"draft/round":          roundPage{Page: page("Dự thảo")},
 		"draft/comment_edit":   commentEditPage{Page: page("Dự thảo")},
 		"draft/report":         reportPage{Page: page("Dự thảo")},
-		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 1000},
+		"draft/public_list":    publicRoundsPage{Page: page("Góp ý dự thảo")},
+		"draft/public_round":   publicRoundPage{Page: page("Góp ý dự thảo"), Open: true},
+		"org/people_import#ok": importPage{Page: page("Nhập từ Excel"), Done: true, Rows: 1000, Created: 900, Positions: 1000},
 	}
 	for k, v := range petitionSamples(page) {
 		out[k] = v
 	}
+	for k, v := range modelSamples(page, unit) {
+		out[k] = v
+	}
 	return out
+}
+
+// modelSamples are the pages of the models domain (mô hình dân vận).
+func modelSamples(page func(string) Page, unit org.Unit) map[string]any {
+	m := emulation.Model{ID: 7, Kind: emulation.KindExemplar, UnitID: 2, UnitPath: "/1/2/", UnitName: "Công đoàn <script>alert(1)</script>", Name: "Mô hình <b>Bí thư</b>",
+		Holder: "Tập thể <i>A</i>", Field: "kinh-te", Year: 2026, Problem: "p", Goals: "g", State: emulation.Recognised, ReplicaOf: 3, Level: "cap-tren", Reward: "Bằng khen",
+		Decision: "125-QĐ/ĐUK", RecognisedYear: 2026, PhotoID: 9, LastReportAt: "2026-11-25T02:12:00Z", WatchAt: "2026-06-01T00:00:00Z", StartsOn: "2026-02-01", EndsOn: "2026-11-30", StopReason: "x"}
+	sp := emulation.Support{ID: 4, ModelID: 7, ModelName: m.Name, ToUnitName: "Sở <b>", Request: "Đề nghị <script>", AskedName: "A", AskedAt: "2026-11-25T02:12:00Z"}
+	rep := emulation.Report{ID: 1, Kind: emulation.ReportReview, Body: "Sơ kết", Figures: []emulation.Figure{{Label: "Hộ", Value: 1234.5}}, AuthorName: "B", CreatedAt: "2026-11-25T02:12:00Z", Support: &sp}
+	set := emulation.CriteriaSet{ID: 1, Year: 2026, Level: "cap-tren", Name: "Tiêu chí", ScaleMax: 10, Criteria: []emulation.Criterion{{ID: 1, Seq: 1, Name: "Hiệu quả", Weight: 100}}}
+	round := emulation.Round{ID: 2, Year: 2026, Level: "cap-tren", UnitName: unit.Name, SetName: set.Name, Name: "Bình xét <b>", State: "decided", Decision: "1-QĐ", DecidedAt: "2026-11-25T02:12:00Z", Candidates: 1}
+	score := emulation.Score{ID: 1, AssessorName: "C <b>", Total: 8.25, Note: "n", Values: map[int64]float64{1: 8.25}}
+	cand := emulation.Candidate{ID: 3, RoundID: 2, Model: m, Result: 8.25, Scores: 1, Recognised: true, Reward: "Giấy khen", Rank: 1, Mine: &score}
+	counts := emulation.UnitCounts{Unit: unit, Total: 3, ByField: map[string]int{"kinh-te": 3}, ByState: map[emulation.State]int{emulation.Recognised: 3}}
+	nodes := []emulation.Node{{ID: 3, Name: "Gốc <b>", UnitName: "Sở A", State: emulation.Recognised, Year: 2025}, {ID: 7, ParentID: 3, Name: m.Name, UnitName: "Sở B", State: emulation.Replicated, Year: 2026, Depth: 1}}
+	years := []emulation.YearCount{{Year: 2025, ByField: map[string]int{"kinh-te": 2}, Total: 2}, {Year: 2026, ByField: map[string]int{"kinh-te": 1, "van-hoa-xa-hoi": 4}, Total: 5}}
+	pub := page("Vinh danh")
+	pub.User, pub.Public = nil, true
+	rights := emulation.Rights{Edit: true, Submit: true, Approve: true, Return: true, Start: true, Stop: true, Report: true, Review: true, Files: true, Propose: true, Replicate: true}
+	return map[string]any{
+		"model/list":      modelListPage{Page: page("Mô hình"), Models: []emulation.Model{m}, Next: "/models?before=7", CanCreate: true, Fields: emulation.Fields, States: emulation.States},
+		"model/form":      modelFormPage{Page: page("Đăng ký"), Original: &m, Units: []org.Unit{unit}, Fields: emulation.Fields, Action: "/models/new"},
+		"model/form#edit": modelFormPage{Page: page("Sửa"), Model: &m, Fields: emulation.Fields, Action: "/models/7/edit"},
+		"model/show": modelShowPage{Page: page("Mô hình"), Model: m, Rights: rights, Photos: []attach.File{{ID: 9, Name: "a.png"}}, Files: []attach.File{{ID: 10, Name: "b.pdf", Size: 1234}},
+			Reports: []emulation.Report{rep}, Supports: []supportView{{sp, true}}, Rounds: []emulation.Round{round}, Original: &modelRef{3, "Gốc <b>", "Sở", true}, Spread: nodes,
+			History: []audit.Row{{ID: 1, At: "2026-11-25T02:12:00Z", ActorName: "A", Summary: "Tạo <script>"}}},
+		"model/confirm":      modelConfirmPage{Page: page("Dừng"), Model: m, Act: "stop", Label: "Dừng", Button: "Dừng mô hình", Danger: true},
+		"model/discover":     modelDiscoverPage{Page: page("Phát hiện"), D: emulation.Discovery{Unit: unit, Self: counts, Children: []emulation.UnitCounts{counts}, NoModels: []org.Unit{unit}, Stuck: []emulation.Model{m}, StuckCount: 20000, Unanswered: []emulation.Support{sp}, UnanswerOpen: 1}, Fields: emulation.Fields, Crumbs2: []org.Unit{unit}},
+		"model/spread":       modelSpreadPage{Page: page("Nhân rộng"), Model: m, Nodes: nodes, Chart: spreadSVG(nodes, 7)},
+		"model/stats":        modelStatsPage{Page: page("Thống kê"), Years: years, Fields: emulation.Fields, Chart: yearChart(years)},
+		"model/criteria":     criteriaPage{Page: page("Tiêu chí"), Sets: []emulation.CriteriaSet{set}, Levels: emulation.Levels, Rows: []int{0, 1}, Admin: true},
+		"model/rounds":       roundListPage{Page: page("Bình xét"), Rounds: []emulation.Round{round}, Sets: []emulation.CriteriaSet{set}, Units: []org.Unit{unit}, CanNew: true},
+		"model/round":        roundShowPage{Page: page("Bình xét"), Round: round, Set: set, Candidates: []candidateView{{cand, true, true}}, CanDecide: true, Rewards: emulation.Rewards},
+		"model/candidate":    candidatePage{Page: page("Chấm điểm"), Round: round, Set: set, C: cand, CanAssess: true, SeeScores: true, Scores: []emulation.Score{score}},
+		"model/honour":       honourPage{Page: pub, Models: []emulation.Model{m}, Next: "/vinh-danh?before=7", Fields: emulation.Fields, Years: []int{2026}, Units: [][2]string{{"2", "Sở <b>"}}, Image: "http://x/files/9", URL: "http://x/vinh-danh"},
+		"model/honour_model": honourModelPage{Page: pub, Model: m, Photos: []int64{9}, Original: &modelRef{3, "Gốc", "Sở", true}, Spread: nodes, Image: "http://x/files/9", URL: "http://x/vinh-danh/7"},
+	}
 }
 
 // petitionSamples are the petition domain's pages, with a script in every text.

@@ -23,17 +23,18 @@ import (
 	"danvan/internal/auth"
 	"danvan/internal/config"
 	"danvan/internal/dbtest"
+	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
 )
 
-const demoPassword = "web-test-matkhau-2026"
+const appPassword = "web-test-matkhau-2026"
 
 // eachServer runs fn against the real application with the demo organisation, on SQLite
 // and, when DANVAN_TEST_POSTGRES_URL is set, on PostgreSQL.
 func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started)) {
 	t.Helper()
 	run := func(t *testing.T, dbURL string) {
-		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Demo: true, DemoPassword: demoPassword}
+		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Demo: true, DemoPassword: appPassword}
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 		s, err := app.Start(context.Background(), cfg, logger, io.Discard)
 		if err != nil {
@@ -48,19 +49,19 @@ func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started)) {
 	}
 }
 
-type client struct {
+type appClient struct {
 	t    *testing.T
 	base string
 	http *http.Client
 }
 
-func newClient(t *testing.T, s *app.Started) *client {
+func newClient(t *testing.T, s *app.Started) *appClient {
 	jar, _ := cookiejar.New(nil)
-	return &client{t: t, base: s.URL, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &appClient{t: t, base: s.URL, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (c *client) do(req *http.Request) (*http.Response, string) {
+func (c *appClient) do(req *http.Request) (*http.Response, string) {
 	c.t.Helper()
 	res, err := c.http.Do(req)
 	if err != nil {
@@ -71,37 +72,43 @@ func (c *client) do(req *http.Request) (*http.Response, string) {
 	return res, string(b)
 }
 
-func (c *client) get(path string) (*http.Response, string) {
+func (c *appClient) get(path string) (*http.Response, string) {
 	c.t.Helper()
 	req, _ := http.NewRequest("GET", c.base+path, nil)
 	return c.do(req)
 }
 
-func (c *client) post(path string, form url.Values) (*http.Response, string) {
+func (c *appClient) post(path string, form url.Values) (*http.Response, string) {
 	c.t.Helper()
 	req, _ := http.NewRequest("POST", c.base+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.do(req)
 }
 
-func (c *client) login(user, pw string) (*http.Response, string) {
+func (c *appClient) login(user, pw string) (*http.Response, string) {
 	c.t.Helper()
 	return c.post("/login", url.Values{"username": {user}, "password": {pw}})
 }
 
-func (c *client) mustLogin(user string) {
+func (c *appClient) mustLogin(user string) {
 	c.t.Helper()
-	if res, body := c.login(user, demoPassword); res.StatusCode != http.StatusSeeOther {
+	if res, body := c.login(user, appPassword); res.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("login %s: %d %s", user, res.StatusCode, body)
 	}
 }
 
-var nonceRE = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
+func newClientAs(t *testing.T, s *app.Started, user string) *appClient {
+	c := newClient(t, s)
+	c.mustLogin(user)
+	return c
+}
 
-func (c *client) nonce(path string) string {
+var appNonceRE = regexp.MustCompile(`name="form_nonce" value="([^"]+)"`)
+
+func (c *appClient) nonce(path string) string {
 	c.t.Helper()
 	_, body := c.get(path)
-	m := nonceRE.FindStringSubmatch(body)
+	m := appNonceRE.FindStringSubmatch(body)
 	if m == nil {
 		c.t.Fatalf("no form nonce on %s", path)
 	}
@@ -157,7 +164,7 @@ func TestHTTP(t *testing.T) {
 
 		t.Run("login", func(t *testing.T) {
 			c := newClient(t, s)
-			res, _ := c.login("bithu1", demoPassword)
+			res, _ := c.login("bithu1", appPassword)
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("good login: %d", res.StatusCode)
 			}
@@ -175,7 +182,7 @@ func TestHTTP(t *testing.T) {
 			}
 			msg := regexp.MustCompile(`(?s)role="alert"[^>]*>(.*?)</`)
 			_, wrongPw := newClient(t, s).login("bithu1", "sai-mat-khau-123")
-			_, wrongUser := newClient(t, s).login("khongcoai", demoPassword)
+			_, wrongUser := newClient(t, s).login("khongcoai", appPassword)
 			a, b := msg.FindStringSubmatch(wrongPw), msg.FindStringSubmatch(wrongUser)
 			if a == nil || b == nil || a[1] != b[1] {
 				t.Fatalf("failure messages differ or missing: %q vs %q", a, b)
@@ -303,6 +310,47 @@ func TestHTTP(t *testing.T) {
 			}
 		})
 
+		t.Run("audit log within the subtree", func(t *testing.T) {
+			c := newClient(t, s)
+			c.mustLogin("bithu1")
+			if res, body := c.get("/admin"); res.StatusCode != 200 || !strings.Contains(body, `href="/audit"`) {
+				t.Fatalf("/admin: %d", res.StatusCode)
+			}
+			_, body := c.get("/audit?actor=bithu1&entity=person")
+			if !strings.Contains(body, "Thêm người Đỗ Văn Hùng") {
+				t.Fatalf("own change missing from the filtered log")
+			}
+			if _, body := c.get("/audit?actor=khongcoai"); strings.Contains(body, "Thêm người") {
+				t.Fatal("an unknown actor shows entries")
+			}
+			// The administrator adds someone in another agency: bithu1 must not see it.
+			other := scalar[int64](t, s, `SELECT u.id FROM units u WHERE u.kind = 'co-quan' AND NOT EXISTS (
+				SELECT 1 FROM role_grants g JOIN users us ON us.id = g.user_id JOIN units gu ON gu.id = g.unit_id
+				WHERE us.username = 'bithu1' AND (u.path LIKE gu.path || '%' OR gu.path LIKE u.path || '%')) ORDER BY u.id LIMIT 1`)
+			admin, err := org.LoadPrincipal(ctx, s.DB, scalar[int64](t, s, `SELECT id FROM users WHERE username = 'admin'`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Org.CreatePerson(ctx, admin, org.PersonInput{FullName: "Vũ Thị Ngoài Phạm Vi", UnitID: other}); err != nil {
+				t.Fatal(err)
+			}
+			summary := scalar[string](t, s, `SELECT summary FROM audit_log WHERE unit_id = ? ORDER BY id DESC LIMIT 1`, other)
+			if _, body := newClientAs(t, s, "admin").get("/audit"); !strings.Contains(body, summary) {
+				t.Fatalf("administrator does not see %q", summary)
+			}
+			if _, body := c.get("/audit"); strings.Contains(body, summary) {
+				t.Fatalf("entry outside the subtree shown: %q", summary)
+			}
+			if res, _ := c.get(fmt.Sprintf("/audit?unit=%d", other)); res.StatusCode != 404 {
+				t.Fatalf("audit of a unit outside the subtree: %d", res.StatusCode)
+			}
+			m := newClient(t, s)
+			m.mustLogin("dangvien1")
+			if res, _ := m.get("/audit"); res.StatusCode != 403 {
+				t.Fatalf("member opening the audit log: %d", res.StatusCode)
+			}
+		})
+
 		t.Run("import from xlsx", func(t *testing.T) {
 			c := newClient(t, s)
 			c.mustLogin("bithu1")
@@ -363,7 +411,7 @@ func TestHTTP(t *testing.T) {
 					t.Fatalf("wrong password %d accepted", i)
 				}
 			}
-			res, body := c.login("canbo", demoPassword)
+			res, body := c.login("canbo", appPassword)
 			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "thử lại sau") {
 				t.Fatalf("locked account: %d", res.StatusCode)
 			}

@@ -41,15 +41,20 @@ const (
 )
 
 // Columns of the template, in order.
-var Columns = []string{"Họ và tên (*)", "Giới tính (Nam/Nữ)", "Năm sinh", "Thư điện tử", "Điện thoại", "Đảng viên (Có/Không)", "Mã đơn vị (*)", "Chức vụ", "Giữ chức vụ từ ngày (dd/mm/yyyy)"}
+var Columns = []string{"Họ và tên (*)", "Giới tính (Nam/Nữ)", "Năm sinh", "Thư điện tử", "Điện thoại", "Đảng viên (Có/Không)", "Mã đơn vị (*)", "Chức vụ", "Giữ chức vụ từ ngày (dd/mm/yyyy)", "Đơn vị của chức vụ (mã, nếu khác)"}
 
 const sheetName = "Danh sách"
 
-// Row is one line of the file, parsed.
+// Row is one line of the file, parsed. A person holding several positions takes one row
+// per position: rows after the first with the same name, birth year and unit code add a
+// position to the person of the first row (their other columns are not read again).
 type Row struct {
-	Line     int // 1-based line in the sheet
-	Input    org.PersonInput
-	UnitCode string
+	Line             int // 1-based line in the sheet
+	Input            org.PersonInput
+	UnitCode         string
+	PositionUnitCode string // where the position is held; "" = UnitCode
+	positionUnitID   int64
+	extraOf          int // index in rows of the person's first row; -1 for a first row
 }
 
 // Problem is what is wrong with one row (Line 0: the file as a whole).
@@ -192,7 +197,7 @@ func parseRow(line int, cells []string, now time.Time) (Row, []Problem) {
 	if len(probs) > 0 {
 		return Row{}, probs
 	}
-	row := Row{Line: line, UnitCode: strings.ToUpper(search.Clean(get(6)))}
+	row := Row{Line: line, UnitCode: strings.ToUpper(search.Clean(get(6))), PositionUnitCode: strings.ToUpper(search.Clean(get(9))), extraOf: -1}
 	in := org.PersonInput{FullName: get(0), Gender: get(1), Email: get(3), Phone: get(4), UnitID: -1}
 	if y := strings.TrimSpace(get(2)); y != "" {
 		n, err := strconv.Atoi(y)
@@ -225,6 +230,9 @@ func parseRow(line int, cells []string, now time.Time) (Row, []Problem) {
 			probs = append(probs, Problem{line, Columns[7], "Có ngày giữ chức vụ nhưng chưa ghi chức vụ."})
 		}
 	}
+	if row.PositionUnitCode != "" && in.PositionTitle == "" {
+		probs = append(probs, Problem{line, Columns[9], "Có đơn vị của chức vụ nhưng chưa ghi chức vụ."})
+	}
 	if row.UnitCode == "" {
 		probs = append(probs, Problem{line, Columns[6], "Vui lòng ghi mã đơn vị."})
 	}
@@ -238,7 +246,7 @@ func parseRow(line int, cells []string, now time.Time) (Row, []Problem) {
 }
 
 var fieldColumn = map[string]string{"full_name": Columns[0], "gender": Columns[1], "birth_year": Columns[2], "email": Columns[3],
-	"phone": Columns[4], "unit_id": Columns[6], "position_title": Columns[7], "position_start": Columns[8]}
+	"phone": Columns[4], "unit_id": Columns[6], "position_title": Columns[7], "position_start": Columns[8], "position_unit": Columns[9]}
 
 func titleCode(s string) (string, bool) {
 	f := search.Fold(s)
@@ -274,48 +282,87 @@ func (s *Service) Check(ctx context.Context, p *org.Principal, rows []Row) ([]Pr
 func (s *Service) check(ctx context.Context, q sqldb.Querier, p *org.Principal, rows []Row) ([]Problem, error) {
 	var probs []Problem
 	units := map[string]*org.Unit{}
-	for _, r := range rows {
-		if _, ok := units[r.UnitCode]; ok {
-			continue
+	resolve := func(code string) (*org.Unit, error) {
+		if u, ok := units[code]; ok {
+			return u, nil
 		}
+		units[code] = nil
 		var id int64
-		err := q.QueryRowContext(ctx, `SELECT id FROM units WHERE code = ?`, r.UnitCode).Scan(&id)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, apperr.Wrap("peopleimport.Check", err)
+		err := q.QueryRowContext(ctx, `SELECT id FROM units WHERE code = ?`, code).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
 		}
-		units[r.UnitCode] = nil
-		if id == 0 {
-			continue
+		if err != nil {
+			return nil, apperr.Wrap("peopleimport.Check", err)
 		}
 		u, err := org.GetUnit(ctx, q, id)
 		if err != nil {
 			return nil, err
 		}
 		if p.CanPath(org.ManagePerson, u.Path) && u.Active() {
-			units[r.UnitCode] = &u
+			units[code] = &u
 		}
+		return units[code], nil
 	}
 	type key struct {
 		fold string
 		year int
 		unit int64
 	}
-	seen := map[key]int{}
+	type posKey struct {
+		person int // index of the first row
+		title  string
+		unit   int64
+	}
+	first := map[key]int{}
+	positions := map[posKey]int{} // -> line
 	existing := map[int64]map[key]bool{}
 	for i := range rows {
 		r := &rows[i]
-		u := units[r.UnitCode]
+		u, err := resolve(r.UnitCode)
+		if err != nil {
+			return nil, err
+		}
 		if u == nil {
 			probs = append(probs, Problem{r.Line, Columns[6], "Không có đơn vị mã “" + r.UnitCode + "” trong phạm vi bạn được quản lý."})
 			continue
 		}
 		r.Input.UnitID = u.ID
+		r.positionUnitID = u.ID
+		if r.PositionUnitCode != "" {
+			pu, err := resolve(r.PositionUnitCode)
+			if err != nil {
+				return nil, err
+			}
+			if pu == nil {
+				probs = append(probs, Problem{r.Line, Columns[9], "Không có đơn vị mã “" + r.PositionUnitCode + "” trong phạm vi bạn được quản lý."})
+				continue
+			}
+			r.positionUnitID = pu.ID
+		}
 		k := key{search.Fold(r.Input.FullName), r.Input.BirthYear, u.ID}
-		if first, dup := seen[k]; dup {
-			probs = append(probs, Problem{r.Line, Columns[0], fmt.Sprintf("Trùng với dòng %d (cùng họ tên, năm sinh và đơn vị).", first)})
+		if fi, seen := first[k]; seen {
+			// Another position of the person of an earlier row.
+			if r.Input.PositionTitle == "" {
+				probs = append(probs, Problem{r.Line, Columns[0], fmt.Sprintf("Trùng với dòng %d (cùng họ tên, năm sinh và đơn vị) mà không có chức vụ khác.", rows[fi].Line)})
+				continue
+			}
+			r.extraOf = fi
+		} else {
+			first[k] = i
+			r.extraOf = -1
+		}
+		if r.Input.PositionTitle != "" {
+			pk := posKey{first[k], r.Input.PositionTitle, r.positionUnitID}
+			if line, dup := positions[pk]; dup {
+				probs = append(probs, Problem{r.Line, Columns[7], fmt.Sprintf("Chức vụ này đã ghi ở dòng %d.", line)})
+				continue
+			}
+			positions[pk] = r.Line
+		}
+		if r.extraOf >= 0 {
 			continue
 		}
-		seen[k] = r.Line
 		if existing[u.ID] == nil {
 			m := map[key]bool{}
 			rs, err := q.QueryContext(ctx, `SELECT name_fold, birth_year FROM people WHERE unit_id = ?`, u.ID)
@@ -343,9 +390,10 @@ func (s *Service) check(ctx context.Context, q sqldb.Querier, p *org.Principal, 
 
 // Result is the outcome of an import.
 type Result struct {
-	Rows     int // data rows read
-	Created  int
-	Problems []Problem
+	Rows      int // data rows read
+	Created   int // people
+	Positions int // positions given, on new people's rows and on the extra rows
+	Problems  []Problem
 }
 
 // Import parses data, checks every row and, only if all are good, inserts them all in
@@ -378,15 +426,42 @@ func (s *Service) Import(ctx context.Context, p *org.Principal, data []byte, fil
 			return errRollback
 		}
 		unitNames := map[int64]string{}
-		for _, r := range rows {
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			pu, err := org.GetUnit(ctx, tx, r.positionUnitID)
+			if err != nil {
+				return err
+			}
+			if r.extraOf >= 0 {
+				person := rows[r.extraOf]
+				if err := org.InsertPosition(ctx, tx, ids[r.extraOf], pu.ID, r.Input.PositionTitle, r.Input.PositionStart); err != nil {
+					return err
+				}
+				if err := audit.Record(ctx, tx, audit.Entry{UnitID: pu.ID, Entity: "person", EntityID: ids[r.extraOf], Action: "add_position",
+					Summary: fmt.Sprintf("Giao chức vụ %s tại %s cho %s (nhập từ tệp %s, dòng %d)", org.PositionLabel(r.Input.PositionTitle), pu.Name, person.Input.FullName, fileName, r.Line),
+					After:   map[string]any{"title": r.Input.PositionTitle, "unit_id": pu.ID, "start_date": r.Input.PositionStart}}); err != nil {
+					return err
+				}
+				res.Positions++
+				continue
+			}
 			u, err := org.GetUnit(ctx, tx, r.Input.UnitID)
 			if err != nil {
 				return err
 			}
 			unitNames[u.ID] = u.Name
-			id, err := org.InsertPerson(ctx, tx, r.Input, u)
+			in := r.Input
+			in.PositionTitle, in.PositionStart = "", ""
+			id, err := org.InsertPerson(ctx, tx, in, u)
 			if err != nil {
 				return err
+			}
+			ids[i] = id
+			if r.Input.PositionTitle != "" {
+				if err := org.InsertPosition(ctx, tx, id, pu.ID, r.Input.PositionTitle, r.Input.PositionStart); err != nil {
+					return err
+				}
+				res.Positions++
 			}
 			if err := audit.Record(ctx, tx, audit.Entry{UnitID: u.ID, Entity: "person", EntityID: id, Action: "import",
 				Summary: fmt.Sprintf("Nhập %s vào %s từ tệp %s (dòng %d)", r.Input.FullName, u.Name, fileName, r.Line), After: r.Input}); err != nil {
@@ -397,12 +472,11 @@ func (s *Service) Import(ctx context.Context, p *org.Principal, data []byte, fil
 		return audit.Record(ctx, tx, audit.Entry{Entity: "import", Action: "people_import",
 			Summary: fmt.Sprintf("Nhập %d người từ tệp %s", res.Created, fileName), After: map[string]any{"file": fileName, "rows": len(rows), "units": len(unitNames)}})
 	})
-	if errors.Is(err, errRollback) {
-		res.Created = 0
-		return res, nil
-	}
 	if err != nil {
-		res.Created = 0
+		res.Created, res.Positions = 0, 0
+	}
+	if errors.Is(err, errRollback) {
+		return res, nil
 	}
 	return res, err
 }
@@ -440,11 +514,11 @@ func Template(w io.Writer, units []org.Unit) error {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		f.SetCellValue(sheetName, cell, c)
 	}
-	f.SetCellStyle(sheetName, "A1", "I1", bold)
-	f.SetColStyle(sheetName, "A:I", text)
+	f.SetCellStyle(sheetName, "A1", "J1", bold)
+	f.SetColStyle(sheetName, "A:J", text)
 	f.SetColWidth(sheetName, "A", "A", 28)
-	f.SetColWidth(sheetName, "B", "I", 18)
-	example := []string{"Nguyễn Văn An", "Nam", "1985", "an.nv@example.gov.vn", "0912345678", "Có", "", "Đảng viên", "01/01/2020"}
+	f.SetColWidth(sheetName, "B", "J", 18)
+	example := []string{"Nguyễn Văn An", "Nam", "1985", "an.nv@example.gov.vn", "0912345678", "Có", "", "Đảng viên", "01/01/2020", ""}
 	if len(units) > 0 {
 		example[6] = units[0].Code
 	}

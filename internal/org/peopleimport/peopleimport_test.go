@@ -21,6 +21,7 @@ import (
 type fixture struct {
 	svc    *peopleimport.Service
 	a, b   org.Unit
+	cell   org.Unit // under a, code CB1
 	mgrA   *org.Principal
 	dbConn *sqldb.DB
 }
@@ -37,7 +38,10 @@ func setup(t *testing.T, db *sqldb.DB) fixture {
 		if f.a, err = org.InsertUnit(ctx, tx, root, org.UnitInput{Kind: org.KindAgency, Name: "Sở Tư pháp", Code: "STP"}); err != nil {
 			return err
 		}
-		f.b, err = org.InsertUnit(ctx, tx, root, org.UnitInput{Kind: org.KindAgency, Name: "Sở Tài chính", Code: "STC"})
+		if f.b, err = org.InsertUnit(ctx, tx, root, org.UnitInput{Kind: org.KindAgency, Name: "Sở Tài chính", Code: "STC"}); err != nil {
+			return err
+		}
+		f.cell, err = org.InsertUnit(ctx, tx, f.a, org.UnitInput{Kind: org.KindCell, Name: "Chi bộ Văn phòng", Code: "CB1"})
 		return err
 	})
 	if err != nil {
@@ -160,6 +164,53 @@ func TestImportAllOrNothing(t *testing.T) {
 		res, err = f.svc.Import(ctx, f.mgrA, book(t, good), "ds.xlsx")
 		if err != nil || res.Created != 0 || len(res.Problems) != 2 || !strings.Contains(res.Problems[0].Message, "đã có trong Sở Tư pháp") {
 			t.Fatalf("second import: %+v %v", res, err)
+		}
+	})
+}
+
+func TestSeveralPositionsOfOnePerson(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		rows := [][]string{
+			{"Nguyễn Văn An", "Nam", "1985", "", "", "Có", "STP", "Chủ tịch Công đoàn", "01/03/2021", ""},
+			{"Nguyễn Văn An", "", "1985", "", "", "", "STP", "Bí thư", "15/06/2022", "CB1"},
+			{"Trần Thị Bình", "Nữ", "1990", "", "", "", "STP", "Đảng viên", "", "CB1"},
+		}
+		bad := append(append([][]string{}, rows...),
+			[]string{"Nguyễn Văn An", "", "1985", "", "", "", "STP", "Bí thư", "", "CB1"},   // the same position again
+			[]string{"Lê Văn Cường", "", "1980", "", "", "", "STP", "Đảng viên", "", "STC"}, // position outside reach
+			[]string{"Lê Văn Dũng", "", "1981", "", "", "", "STP", "", "", "CB1"},           // unit of a position without one
+		)
+		res, err := f.svc.Import(ctx, f.mgrA, book(t, bad), "bad.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int]string{5: "đã ghi ở dòng 3", 6: "trong phạm vi", 7: "chưa ghi chức vụ"}
+		if len(res.Problems) != len(want) {
+			t.Fatalf("problems %+v", res.Problems)
+		}
+		for _, p := range res.Problems {
+			if !strings.Contains(p.Message, want[p.Line]) {
+				t.Errorf("line %d: %q, want %q", p.Line, p.Message, want[p.Line])
+			}
+		}
+		res, err = f.svc.Import(ctx, f.mgrA, book(t, rows), "ok.xlsx")
+		if err != nil || res.Created != 2 || res.Positions != 3 || len(res.Problems) != 0 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		var n int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM positions ps JOIN people p ON p.id = ps.person_id WHERE p.full_name = 'Nguyễn Văn An'`).Scan(&n)
+		if n != 2 {
+			t.Fatalf("An holds %d positions, want 2", n)
+		}
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM positions WHERE unit_id = ? AND title IN ('bi-thu', 'dang-vien')`, f.cell.ID).Scan(&n)
+		if n != 2 {
+			t.Fatalf("%d positions in the cell, want 2", n)
+		}
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'add_position'`).Scan(&n)
+		if n != 1 {
+			t.Fatalf("%d add_position audit entries, want 1", n)
 		}
 	})
 }

@@ -1,0 +1,83 @@
+package plan
+
+import (
+	"context"
+
+	"danvan/internal/apperr"
+	"danvan/internal/org"
+	"danvan/internal/sqldb"
+)
+
+// Motto is shown on every unit's plan pages.
+const Motto = "Đảng ủy lãnh đạo – Thủ trưởng tổ chức thực hiện – đoàn thể tham mưu và nòng cốt"
+
+// MatrixRow is one plan item in the responsibility matrix.
+type MatrixRow struct {
+	Task     Task
+	Advisers []Support // đoàn thể tham mưu, nòng cốt
+}
+
+// Gaps lists the roles nobody holds.
+func (m MatrixRow) Gaps() []string {
+	var g []string
+	if m.Task.LeaderID == 0 {
+		g = append(g, "cấp ủy lãnh đạo")
+	}
+	if m.Task.OrganiserID == 0 {
+		g = append(g, "thủ trưởng tổ chức thực hiện")
+	}
+	if len(m.Advisers) == 0 {
+		g = append(g, "đoàn thể tham mưu")
+	}
+	if m.Task.LeadID == 0 {
+		g = append(g, "người chủ trì")
+	}
+	return g
+}
+
+// Matrix returns, for a unit and year, each top-level task of the unit's plans (and of
+// plans of units below it) with who leads, organises and advises. Errors: NotFound.
+func (s *Service) Matrix(ctx context.Context, p *org.Principal, unitID int64, year int) ([]MatrixRow, error) {
+	path, err := org.UnitPath(ctx, s.DB, unitID)
+	if err != nil || !p.CanPath(org.ViewPlan, path) {
+		return nil, notFound("plan.Matrix")
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+taskCols+taskFrom+` WHERE t.parent_id IS NULL AND pl.year = ? AND pl.unit_path >= ? AND pl.unit_path < ? ORDER BY pl.unit_path, pl.id, t.due_on, t.id LIMIT 1000`,
+		year, path, sqldb.PathEnd(path))
+	if err != nil {
+		return nil, apperr.Wrap("plan.Matrix", err)
+	}
+	var out []MatrixRow
+	index := map[int64]int{}
+	var ids []any
+	for rows.Next() {
+		var t Task
+		if err := scanTask(rows, &t); err != nil {
+			rows.Close()
+			return nil, apperr.Wrap("plan.Matrix", err)
+		}
+		index[t.ID] = len(out)
+		ids = append(ids, t.ID)
+		out = append(out, MatrixRow{Task: t})
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rs, err := s.DB.QueryContext(ctx, `SELECT ts.task_id, COALESCE(ts.unit_id, 0), COALESCE(u.name, ''), COALESCE(u.kind, ''), COALESCE(ts.person_id, 0), COALESCE(pe.full_name, '')
+		FROM task_support ts LEFT JOIN units u ON u.id = ts.unit_id LEFT JOIN people pe ON pe.id = ts.person_id WHERE ts.role = 'adviser' AND ts.task_id IN (`+sqldb.Placeholders(len(ids))+`) ORDER BY u.path`, ids...)
+	if err != nil {
+		return nil, apperr.Wrap("plan.Matrix", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var id int64
+		var x Support
+		if err := rs.Scan(&id, &x.UnitID, &x.UnitName, &x.UnitKind, &x.PersonID, &x.PersonName); err != nil {
+			return nil, apperr.Wrap("plan.Matrix", err)
+		}
+		x.Role = "adviser"
+		out[index[id]].Advisers = append(out[index[id]].Advisers, x)
+	}
+	return out, apperr.Wrap("plan.Matrix", rs.Err())
+}
