@@ -146,6 +146,7 @@ func TestPlanWalk(t *testing.T) {
 	if text := pageText(t, ctx); !strings.Contains(text, "1\nchờ nghiệm thu") {
 		t.Errorf("roll-up lacks the submitted child:\n%s", text)
 	}
+	checkA11y(t, ctx)
 	screenshot(t, ctx, "tien-do-cap-duoi")
 	visit(t, ctx, srv.URL+"/tasks/"+strconv.FormatInt(childID, 10))
 	fill(t, ctx, "#f-body", "Đạt yêu cầu")
@@ -180,4 +181,13 @@ func TestPlanWalk(t *testing.T) {
 	screenshot(t, ctx, "quan-triet")
 	visit(t, ctx, srv.URL+"/training/1")
 	checkA11y(t, ctx)
+	// Materials of the session.
+	step(t, ctx, "attach material", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file}))
+	if st := submit(t, ctx, "upload material", chromedp.Click(chromedp.CSS(`form[action$="/files"] button[type="submit"]`))); st != http.StatusOK {
+		t.Fatalf("upload material: %d", st)
+	}
+	if text := pageText(t, ctx); !strings.Contains(text, "bien-ban.pdf") {
+		t.Errorf("session page lacks the material:\n%s", text)
+	}
+	screenshot(t, ctx, "hoi-nghi-diem-danh")
 }

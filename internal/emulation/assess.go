@@ -557,16 +557,14 @@ func modelPtrs(m *Model) []any {
 }
 
 // CanSeeScores reports whether the principal may see every assessor's score of a
-// candidate: the committee deciding the round always; an assessor only after submitting
-// their own; others once the round is decided.
+// candidate: the committee holding the round (ApproveModel on its unit) always, since it
+// decides on them; an assessor only after submitting their own; others once the round is
+// decided.
 func (s *Service) CanSeeScores(p *org.Principal, r Round, c Candidate) bool {
-	if r.Decided() || c.Mine != nil {
-		return true
+	if r.Decided() || c.Mine != nil || p.CanPath(org.ApproveModel, r.UnitPath) {
+		return true // decided, already scored, or the deciding committee
 	}
-	if p.CanPath(org.AssessModel, c.Model.UnitPath) && !own(p, c.Model) {
-		return false // an assessor who has not scored yet
-	}
-	return p.CanPath(org.ApproveModel, r.UnitPath)
+	return false // an assessor who has not scored yet, or someone outside the round
 }
 
 // Scores returns every score of a candidate, if the principal may see them (nil otherwise).

@@ -11,8 +11,9 @@ import (
 	"danvan/internal/sqldb"
 )
 
-// CountCap bounds the counts of the discovery page.
-const CountCap = 10000
+// CountCap bounds the counts of the discovery page ("hơn 1.000" beyond it; a smaller
+// unit shows its exact figure).
+const CountCap = 1000
 
 // Capped writes a count of the discovery page: "hơn 10.000" past CountCap.
 func Capped(n int) string {
@@ -85,36 +86,30 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 	for _, id := range ids {
 		counts[id.(int64)] = &UnitCounts{ByField: map[string]int{}, ByState: map[State]int{}}
 	}
-	// The rollup has up to years × 4 × 9 rows per unit: the database sums them by field and
-	// by state, so a few rows per unit come back; chunks keep the IN list bounded.
+	// model_counts has at most 4 × 9 rows per unit; chunks keep the IN list bounded.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		in := sqldb.Placeholders(len(chunk))
-		for _, by := range []string{"field", "state"} {
-			rows, err := s.DB.QueryContext(ctx, `SELECT unit_id, `+by+`, SUM(n) FROM model_rollup WHERE unit_id IN (`+in+`) GROUP BY unit_id, `+by+` HAVING SUM(n) <> 0`, chunk...)
-			if err != nil {
+		rows, err := s.DB.QueryContext(ctx, `SELECT unit_id, field, state, n FROM model_counts WHERE unit_id IN (`+sqldb.Placeholders(len(chunk))+`) AND n <> 0`, chunk...)
+		if err != nil {
+			return d, apperr.Wrap("emulation.Discover", err)
+		}
+		for rows.Next() {
+			var id int64
+			var f string
+			var st State
+			var n int
+			if err := rows.Scan(&id, &f, &st, &n); err != nil {
+				rows.Close()
 				return d, apperr.Wrap("emulation.Discover", err)
 			}
-			for rows.Next() {
-				var id int64
-				var key string
-				var n int
-				if err := rows.Scan(&id, &key, &n); err != nil {
-					rows.Close()
-					return d, apperr.Wrap("emulation.Discover", err)
-				}
-				c := counts[id]
-				if by == "field" {
-					c.Total += n
-					c.ByField[key] += n
-				} else {
-					c.ByState[State(key)] += n
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return d, apperr.Wrap("emulation.Discover", err)
-			}
+			c := counts[id]
+			c.Total += n
+			c.ByField[f] += n
+			c.ByState[st] += n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return d, apperr.Wrap("emulation.Discover", err)
 		}
 	}
 	d.Self = *counts[u.ID]
@@ -129,7 +124,7 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 		}
 	}
 	cutoff := sqldb.FormatTime(now.AddDate(0, 0, -StuckDays))
-	// Counts stop at CountCap: beyond it the page says "hơn 10.000" rather than reading
+	// Counts stop at CountCap: beyond it the page says "hơn 1.000" rather than reading
 	// every index entry of a national tree on each visit.
 	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? LIMIT ?) x`,
 		cutoff, u.Path, sqldb.PathEnd(u.Path), CountCap+1).Scan(&d.StuckCount); err != nil {
@@ -184,8 +179,10 @@ func RebuildRollup(ctx context.Context, tx *sqldb.Tx) error {
 		}
 	}
 	rows.Close()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM model_rollup`); err != nil {
-		return apperr.Wrap("emulation.RebuildRollup", err)
+	for _, t := range []string{"model_rollup", "model_counts"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return apperr.Wrap("emulation.RebuildRollup", err)
+		}
 	}
 	var sb strings.Builder
 	var args []any
@@ -198,7 +195,13 @@ func RebuildRollup(ctx context.Context, tx *sqldb.Tx) error {
 		args = args[:0]
 		return apperr.Wrap("emulation.RebuildRollup", err)
 	}
+	type ckey struct {
+		unit         int64
+		field, state string
+	}
+	all := map[ckey]int{}
 	for k, n := range acc {
+		all[ckey{k.unit, k.field, k.state}] += n
 		sb.WriteString("(?, ?, ?, ?, ?), ")
 		args = append(args, k.unit, k.year, k.field, k.state, n)
 		if len(args) >= 800 {
@@ -207,7 +210,29 @@ func RebuildRollup(ctx context.Context, tx *sqldb.Tx) error {
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	for k, n := range all {
+		sb.WriteString("(?, ?, ?, ?), ")
+		args = append(args, k.unit, k.field, k.state, n)
+		if len(args) >= 800 {
+			if err := flushCounts(ctx, tx, &sb, &args); err != nil {
+				return err
+			}
+		}
+	}
+	return flushCounts(ctx, tx, &sb, &args)
+}
+
+func flushCounts(ctx context.Context, tx *sqldb.Tx, sb *strings.Builder, args *[]any) error {
+	if len(*args) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO model_counts (unit_id, field, state, n) VALUES `+strings.TrimSuffix(sb.String(), ", "), *args...)
+	sb.Reset()
+	*args = (*args)[:0]
+	return apperr.Wrap("emulation.RebuildRollup", err)
 }
 
 // PathHook keeps the models' unit paths and the rollup in step when a subtree moves

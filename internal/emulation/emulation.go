@@ -489,6 +489,9 @@ func (s *Service) Create(ctx context.Context, p *org.Principal, in Input) (Model
 	if err != nil {
 		return Model{}, err
 	}
+	if in.ReplicaOf != 0 {
+		s.forgetHonour()
+	}
 	return s.Get(ctx, p, id)
 }
 
@@ -742,7 +745,7 @@ func (s *Service) inScope(ctx context.Context, sc org.Scope) int {
 			continue
 		}
 		var n int
-		_ = s.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM model_rollup WHERE unit_id = ?`, ids[len(ids)-1]).Scan(&n)
+		_ = s.DB.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM model_counts WHERE unit_id = ?`, ids[len(ids)-1]).Scan(&n)
 		total += n
 	}
 	return total
@@ -765,6 +768,20 @@ func bump(ctx context.Context, tx *sqldb.Tx, path string, year int, field string
 		args = append(args, id, year, field, string(st), delta)
 	}
 	sb.WriteString(` ON CONFLICT (unit_id, year, field, state) DO UPDATE SET n = model_rollup.n + excluded.n`)
+	if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		return apperr.Wrap("emulation.bump", err)
+	}
+	sb.Reset()
+	args = args[:0]
+	sb.WriteString(`INSERT INTO model_counts (unit_id, field, state, n) VALUES `)
+	for i, id := range ids {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?)")
+		args = append(args, id, field, string(st), delta)
+	}
+	sb.WriteString(` ON CONFLICT (unit_id, field, state) DO UPDATE SET n = model_counts.n + excluded.n`)
 	_, err := tx.ExecContext(ctx, sb.String(), args...)
 	return apperr.Wrap("emulation.bump", err)
 }

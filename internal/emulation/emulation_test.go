@@ -282,6 +282,24 @@ func rollup(t *testing.T, f *fixture) string {
 		}
 		b.WriteString(strings.Join([]string{itoa(id), itoa(y), fl, st, itoa(n)}, ",") + "\n")
 	}
+	rows.Close()
+	// model_counts is the same without the year.
+	crows, err := f.db.QueryContext(f.ctx, `SELECT c.unit_id, c.field, c.state, c.n, (SELECT SUM(r.n) FROM model_rollup r WHERE r.unit_id = c.unit_id AND r.field = c.field AND r.state = c.state) FROM model_counts c WHERE c.n <> 0 ORDER BY 1, 2, 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var id, n, sum int64
+		var fl, st string
+		if err := crows.Scan(&id, &fl, &st, &n, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if n != sum {
+			t.Errorf("model_counts %d %s %s = %d, rollup says %d", id, fl, st, n, sum)
+		}
+		b.WriteString(strings.Join([]string{"c", itoa(id), fl, st, itoa(n)}, ",") + "\n")
+	}
 	return b.String()
 }
 
@@ -527,6 +545,42 @@ func TestGeneratorFillsTreeAndRollup(t *testing.T) {
 		}
 		if sum != 3000 {
 			t.Fatalf("children add up to %d", sum)
+		}
+	})
+}
+
+func TestUnitMoveKeepsPathsAndCounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		union, staff := f.who(t, "congdoan1"), f.who(t, "canbo")
+		m, err := f.svc.Create(f.ctx, union, f.input(db.Now().Year()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgSvc := org.NewService(db)
+		orgSvc.PathHooks = append(orgSvc.PathHooks, emulation.PathHook)
+		a0, a1 := f.o.Agencies[0], f.o.Agencies[1]
+		if _, err := orgSvc.MoveUnit(f.ctx, staff, a0.TradeUnion.ID, a1.Node.ID); err != nil {
+			t.Fatal(err)
+		}
+		moved, err := f.svc.Get(f.ctx, staff, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(moved.UnitPath, a1.Node.Path) {
+			t.Fatalf("model path %s not under %s", moved.UnitPath, a1.Node.Path)
+		}
+		d1, err := f.svc.Discover(f.ctx, staff, a1.Node.ID, db.Now())
+		if err != nil || d1.Self.Total != 1 {
+			t.Fatalf("agency 2 after the move: %d (%v)", d1.Self.Total, err)
+		}
+		d0, err := f.svc.Discover(f.ctx, staff, a0.Node.ID, db.Now())
+		if err != nil || d0.Self.Total != 0 {
+			t.Fatalf("agency 1 after the move: %d (%v)", d0.Self.Total, err)
+		}
+		ys, err := f.svc.ByYear(f.ctx, staff, "")
+		if err != nil || len(ys) != 1 || ys[0].Total != 1 || ys[0].ByField["van-hoa-xa-hoi"] != 1 {
+			t.Fatalf("by year %+v %v", ys, err)
 		}
 	})
 }

@@ -89,6 +89,15 @@ type honourCache struct {
 	at    time.Time
 	units [][2]string
 	years []int
+	gen   int64 // bumped when the board changes in this instance
+}
+
+// HonourGeneration changes whenever this instance changes the honour board (a round
+// decided), so caches of public pages can tell their copy is stale.
+func (s *Service) HonourGeneration() int64 {
+	s.honour.mu.Lock()
+	defer s.honour.mu.Unlock()
+	return s.honour.gen
 }
 
 // HonourFilters returns the units and years of the honour board's filters, cached for a minute.
@@ -115,6 +124,7 @@ func (s *Service) HonourFilters(ctx context.Context) ([][2]string, []int, error)
 func (s *Service) forgetHonour() {
 	s.honour.mu.Lock()
 	s.honour.at = time.Time{}
+	s.honour.gen++
 	s.honour.mu.Unlock()
 }
 

@@ -26,7 +26,7 @@ func (s *Service) OpenWork(ctx context.Context, p *org.Principal) ([]work.Item, 
 		args = append([]any{p.UserID, p.UserID, p.PersonID}, args...)
 		rows, err := s.DB.QueryContext(ctx, `SELECT c.id, r.id, r.name, m.id, m.name, un.name FROM model_candidates c JOIN model_rounds r ON r.id = c.round_id JOIN models m ON m.id = c.model_id JOIN units un ON un.id = m.unit_id
 			WHERE r.state = 'open' AND m.state IN ('reviewed', 'assessed') AND NOT EXISTS (SELECT 1 FROM model_scores x WHERE x.candidate_id = c.id AND x.assessor_id = ?)
-			AND COALESCE(m.created_by, 0) <> ? AND COALESCE(m.owner_person, 0) <> ? AND `+cond+` ORDER BY c.id LIMIT 100`, args...)
+			AND (m.created_by IS NULL OR m.created_by <> ?) AND (m.owner_person IS NULL OR m.owner_person <> ?) AND `+cond+` ORDER BY c.id LIMIT 100`, args...)
 		if err != nil {
 			return nil, apperr.Wrap("emulation.OpenWork", err)
 		}

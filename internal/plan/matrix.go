@@ -15,6 +15,9 @@ const Motto = "Đảng ủy lãnh đạo – Thủ trưởng tổ chức thực 
 type MatrixRow struct {
 	Task     Task
 	Advisers []Support // đoàn thể tham mưu, nòng cốt
+	// Open tells whether the viewer may open the task itself: the matrix is shown to
+	// everyone who sees the unit's plans, a task only to its assigners, lead and supporters.
+	Open bool
 }
 
 // Gaps lists the roles nobody holds.
@@ -58,11 +61,31 @@ func (s *Service) Matrix(ctx context.Context, p *org.Principal, unitID int64, ye
 		}
 		index[t.ID] = len(out)
 		ids = append(ids, t.ID)
-		out = append(out, MatrixRow{Task: t})
+		out = append(out, MatrixRow{Task: t, Open: p.CanPath(org.AssignTask, t.UnitPath) || (p.PersonID != 0 && t.LeadID == p.PersonID)})
 	}
 	rows.Close()
 	if len(ids) == 0 {
 		return out, nil
+	}
+	if p.PersonID != 0 {
+		// Tasks the viewer supports, in one query rather than one per row.
+		sup, err := s.DB.QueryContext(ctx, `SELECT task_id FROM task_support WHERE person_id = ? AND task_id IN (`+sqldb.Placeholders(len(ids))+`)`,
+			append([]any{p.PersonID}, ids...)...)
+		if err != nil {
+			return nil, apperr.Wrap("plan.Matrix", err)
+		}
+		for sup.Next() {
+			var id int64
+			if err := sup.Scan(&id); err != nil {
+				sup.Close()
+				return nil, apperr.Wrap("plan.Matrix", err)
+			}
+			out[index[id]].Open = true
+		}
+		sup.Close()
+		if err := sup.Err(); err != nil {
+			return nil, apperr.Wrap("plan.Matrix", err)
+		}
 	}
 	rs, err := s.DB.QueryContext(ctx, `SELECT ts.task_id, COALESCE(ts.unit_id, 0), COALESCE(u.name, ''), COALESCE(u.kind, ''), COALESCE(ts.person_id, 0), COALESCE(pe.full_name, '')
 		FROM task_support ts LEFT JOIN units u ON u.id = ts.unit_id LEFT JOIN people pe ON pe.id = ts.person_id WHERE ts.role = 'adviser' AND ts.task_id IN (`+sqldb.Placeholders(len(ids))+`) ORDER BY u.path`, ids...)

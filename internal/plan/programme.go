@@ -2,6 +2,8 @@ package plan
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -525,3 +527,16 @@ func (s *Service) Compare(ctx context.Context, p *org.Principal, documentID int6
 
 // CanManagePlan reports whether p may edit the plan and add its tasks.
 func CanManagePlan(p *org.Principal, x Plan) bool { return p.CanPath(org.ManagePlan, x.UnitPath) }
+
+// CanSeePlan reports whether p may open the plan (Plan would not answer NotFound).
+func (s *Service) CanSeePlan(ctx context.Context, p *org.Principal, id int64) (bool, error) {
+	var path string
+	err := s.DB.QueryRowContext(ctx, `SELECT unit_path FROM plans WHERE id = ?`, id).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, apperr.Wrap("plan.CanSeePlan", err)
+	}
+	return p.CanPath(org.ViewPlan, path), nil
+}

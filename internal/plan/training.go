@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"danvan/internal/apperr"
+	"danvan/internal/attach"
 	"danvan/internal/audit"
 	"danvan/internal/org"
 	"danvan/internal/search"
@@ -383,4 +384,27 @@ func (s *Service) NotYetAttended(ctx context.Context, p *org.Principal, unitID, 
 		out = append(out, a)
 	}
 	return out, apperr.Wrap("plan.NotYetAttended", rows.Err())
+}
+
+// AttachSessionFiles stores materials of a session. Errors: NotFound, Forbidden, Invalid.
+func (s *Service) AttachSessionFiles(ctx context.Context, p *org.Principal, id int64, files []attach.Upload, store *attach.Store) error {
+	x, err := s.Session(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if !p.CanPath(org.ManagePlan, x.UnitPath) {
+		return forbidden("plan.AttachSessionFiles", "Bạn không có quyền sửa hội nghị này.")
+	}
+	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		var names []string
+		for _, f := range files {
+			saved, err := store.Save(ctx, tx, FileOwnerSession, id, f, attach.Office)
+			if err != nil {
+				return err
+			}
+			names = append(names, saved.Name)
+		}
+		return audit.Record(ctx, tx, audit.Entry{UnitID: x.UnitID, Entity: "training", EntityID: id, Action: "file",
+			Summary: "Đính kèm tài liệu " + x.Title + ": " + strings.Join(names, ", "), After: names})
+	})
 }

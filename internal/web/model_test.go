@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/png"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -13,6 +15,8 @@ import (
 	"testing"
 
 	"danvan/internal/app"
+	"danvan/internal/emulation"
+	"danvan/internal/org"
 	"danvan/internal/web"
 )
 
@@ -126,4 +130,50 @@ func TestModelBadInputHTTP(t *testing.T) {
 			t.Errorf("bad year: %d", res.StatusCode)
 		}
 	})
+}
+
+func TestHonourBoardCacheFollowsDecisions(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		anon := &http.Client{}
+		ctx := context.Background()
+		var id int64
+		if err := s.DB.QueryRowContext(ctx, `SELECT id FROM models WHERE state = 'recognised' ORDER BY id DESC LIMIT 1`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		get := func() string {
+			res, err := anon.Get(s.URL + "/vinh-danh/" + strconv.FormatInt(id, 10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return string(b)
+		}
+		first := get()
+		if get() != first {
+			t.Fatal("two anonymous visits differ")
+		}
+		// Replicating the model changes its public page at once in this instance.
+		staff, err := org.LoadPrincipal(ctx, s.DB, scalar[int64](t, s, `SELECT id FROM users WHERE username = 'canbo'`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := emulation.InputOf(mustModel(t, s, staff, id))
+		in.UnitID, in.ReplicaOf, in.Register, in.Name = scalar[int64](t, s, `SELECT id FROM units WHERE code = 'SNV-CCB'`), id, true, "Bản nhân rộng mới"
+		if _, err := s.Models.Create(ctx, staff, in); err != nil {
+			t.Fatal(err)
+		}
+		if after := get(); after == first || !strings.Contains(after, "Hội Cựu chiến binh Sở Nội vụ") {
+			t.Fatal("the cached public page did not follow a replication")
+		}
+	})
+}
+
+func mustModel(t *testing.T, s *app.Started, p *org.Principal, id int64) emulation.Model {
+	t.Helper()
+	m, err := s.Models.Get(context.Background(), p, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

@@ -67,6 +67,9 @@ type personPage struct {
 	History   []audit.Row
 	CanManage bool
 	Titles    []struct{ Code, Label string }
+	// OpenUnits are the units of the page (home unit, positions) the viewer may open; the
+	// others are named without a link (a person can be in reach through one position only).
+	OpenUnits map[int64]bool
 }
 
 func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
@@ -83,7 +86,18 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := personPage{Page: s.page(r, x.FullName, "org", Crumb{Label: "Tổ chức", Href: "/units"}, Crumb{Label: "Cán bộ, đảng viên", Href: "/people"}, Crumb{Label: x.FullName}),
-		Person: x, CanManage: p.CanPath(org.ManagePerson, x.UnitPath), Titles: org.PositionTitles}
+		Person: x, CanManage: p.CanPath(org.ManagePerson, x.UnitPath), Titles: org.PositionTitles, OpenUnits: map[int64]bool{}}
+	pg.OpenUnits[x.UnitID] = p.CanPath(org.ViewUnit, x.UnitPath)
+	for _, pos := range x.Positions {
+		if _, done := pg.OpenUnits[pos.UnitID]; done {
+			continue
+		}
+		path, err := org.UnitPath(r.Context(), s.DB, pos.UnitID)
+		if err != nil {
+			return err
+		}
+		pg.OpenUnits[pos.UnitID] = p.CanPath(org.ViewUnit, path)
+	}
 	if p.CanPath(org.ViewAudit, x.UnitPath) {
 		if pg.History, err = audit.Find(r.Context(), s.DB, audit.Filter{All: true, Entity: "person", EntityID: x.ID, Limit: 50}); err != nil {
 			return err

@@ -215,6 +215,7 @@ type taskPage struct {
 	CanComplete bool
 	CanJudge    bool
 	CanAssign   bool
+	PlanOpen    bool // the viewer may open the plan (a chi bộ's child task belongs to the committee's plan)
 	People      []personOption
 	History     []auditRow
 }
@@ -233,6 +234,11 @@ func (s *Server) taskPageFor(r *http.Request, p *org.Principal, id int64) (taskP
 	}
 	pg := taskPage{Page: s.page(r, t.Title, "plans", planCrumbs(Crumb{Label: "Nhiệm vụ", Href: "/tasks"}, Crumb{Label: t.Title})...), Task: t,
 		CanReport: plan.CanReport(p, t), CanComplete: plan.CanComplete(p, t), CanJudge: plan.CanJudge(p, t) && t.Status != plan.StatusOpen && t.Status != plan.StatusDoing, CanAssign: plan.CanAssign(p, t)}
+	if t.PlanID != 0 {
+		if pg.PlanOpen, err = s.Plans.CanSeePlan(r.Context(), p, t.PlanID); err != nil {
+			return pg, err
+		}
+	}
 	if t.ParentID != 0 {
 		if parent, err := s.Plans.Task(r.Context(), p, t.ParentID); err == nil {
 			pg.Parent = &parent

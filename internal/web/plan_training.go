@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"danvan/internal/apperr"
+	"danvan/internal/attach"
 	"danvan/internal/org"
 	"danvan/internal/plan"
 	"danvan/internal/work"
@@ -18,6 +19,42 @@ func (s *Server) trainingRoutes() {
 	s.handle("POST /training/new", s.trainingCreate)
 	s.handle("GET /training/{id}", s.trainingShow)
 	s.handle("POST /training/{id}/attendance", s.trainingAttendance)
+	s.handle("POST /training/{id}/files", s.trainingFiles)
+}
+
+// trainingFiles attaches materials (tài liệu) to a session.
+func (s *Server) trainingFiles(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx, err := parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	ups, err := uploads(r, "file")
+	if err == nil && len(ups) == 0 {
+		err = fieldErr("file", "Hãy chọn tệp tài liệu (PDF, Word, Excel, ảnh).")
+	}
+	if err == nil {
+		err = s.Plans.AttachSessionFiles(ctx, p, id, ups, s.Files)
+	}
+	if apperr.KindOf(err) == apperr.Invalid {
+		pg, perr := s.sessionPageFor(r, p, id)
+		if perr != nil {
+			return perr
+		}
+		withFormError(&pg.Page, r, err)
+		return s.render(w, r, http.StatusUnprocessableEntity, "plan/session", pg)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/training/"+strconv.FormatInt(id, 10), "success", "Đã đính kèm tài liệu.")
 }
 
 type trainingListPage struct {
@@ -146,6 +183,7 @@ type sessionPage struct {
 	Session   plan.Session
 	CanManage bool
 	States    []attState
+	Files     []attach.File
 }
 
 func (s *Server) trainingShow(w http.ResponseWriter, r *http.Request) error {
@@ -157,16 +195,25 @@ func (s *Server) trainingShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.Plans.Session(r.Context(), p, id)
+	pg, err := s.sessionPageFor(r, p, id)
 	if err != nil {
 		return err
+	}
+	return s.render(w, r, http.StatusOK, "plan/session", pg)
+}
+
+func (s *Server) sessionPageFor(r *http.Request, p *org.Principal, id int64) (sessionPage, error) {
+	x, err := s.Plans.Session(r.Context(), p, id)
+	if err != nil {
+		return sessionPage{}, err
 	}
 	pg := sessionPage{Page: s.page(r, x.Title, "plans", planCrumbs(Crumb{Label: "Quán triệt, tập huấn", Href: "/training"}, Crumb{Label: x.Title})...), Session: x,
 		CanManage: p.CanPath(org.ManagePlan, x.UnitPath)}
 	for _, st := range []string{plan.AttPresent, plan.AttExcused, plan.AttAbsent, plan.AttInvited} {
 		pg.States = append(pg.States, attState{st, plan.AttendanceLabel(st)})
 	}
-	return s.render(w, r, http.StatusOK, "plan/session", pg)
+	pg.Files, err = s.Files.List(r.Context(), s.DB, plan.FileOwnerSession, id)
+	return pg, err
 }
 
 func (s *Server) trainingAttendance(w http.ResponseWriter, r *http.Request) error {

@@ -7,7 +7,8 @@
 //     account "kehoach" (admin on the root; set its password with `danvan user passwd kehoach`);
 //   - a plan whose first task was cascaded to 1,000 units (the plan page and the task page
 //     with 1,000 children);
-//   - the rest spread over the plans, cells and people, in every state.
+//   - the rest as plan items (about a dozen a plan) each cascaded to 50–250 chi bộ, in
+//     every state, led by people drawn at random.
 //
 // Rows go in with multi-row INSERTs in large transactions on SQLite and with COPY on
 // PostgreSQL; ids are assigned here. The number of tasks is DANVAN_GEN_TASKS (default
@@ -168,14 +169,26 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 		}
 	}
 	written += 499
-	for written < n {
-		c := cells[r.IntN(len(cells))]
+	// The bulk: each plan gets items, each cascaded to 50–250 cells, as real plans are
+	// short lists whose items are given to the units below.
+	for p := 0; written < n; p = (p + 1) % len(plans) {
+		kids := min(50+r.IntN(201), n-written-1)
+		due := day(r.IntN(300) - 200)
 		lead := s.People.First + 1 + int64(r.IntN(int(s.People.Len()-1)))
-		if err := task(nil, firstPlan+int64(r.IntN(len(plans))), c, c.Path, lead, statuses[r.IntN(len(statuses))], day(r.IntN(300)-200), 0); err != nil {
+		if err := task(nil, firstPlan+int64(p), plans[p], plans[p].Path, lead, statuses[r.IntN(3)], due, max(kids, 0)); err != nil {
 			return err
 		}
+		top := taskID
 		written++
-		if written%500000 == 0 {
+		for k := 0; k < kids; k++ {
+			c := cells[r.IntN(len(cells))]
+			lead := s.People.First + 1 + int64(r.IntN(int(s.People.Len()-1)))
+			if err := task(top, firstPlan+int64(p), c, plans[p].Path, lead, statuses[r.IntN(len(statuses))], due, 0); err != nil {
+				return err
+			}
+		}
+		written += kids
+		if written/500000 != (written-kids-1)/500000 {
 			fmt.Fprintf(log, "gen: %d nhiệm vụ…\n", written)
 		}
 	}
