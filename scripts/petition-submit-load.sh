@@ -26,15 +26,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'kill $hello_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 go build -o "$tmp/hello" "$here/hello"
-"$tmp/hello" -addr 127.0.0.1:18999 & hello_pid=$!
-for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:18999/ && break; sleep 0.1; done
+"$tmp/hello" -addr 127.0.0.1:18998 & hello_pid=$!
+for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:18998/ && break; sleep 0.1; done
 
 body='{"kind":"kien-nghi","content":"Kiến nghị sửa chữa, lắp đặt đèn chiếu sáng trên tuyến đường liên xã, đoạn qua khu dân cư số 3.","name":"Nguyễn Văn Thử","phone":"0912345678"}'
 printf '%s' "$body" >"$tmp/body.json"
 stat() { awk '/Requests\/sec:/ {rps=$2} /50% in/ {p50=$3*1000} /95% in/ {p95=$3*1000}
   /^\s*\[[0-9]+\]/ {c[substr($1,2,3)]+=$2} END {printf "%.0f %.2f %.2f %d %d\n", rps, p50, p95, c["201"]+0, c["429"]+0}'; }
 
-read -r h_rps h_p50 h_p95 _ _ < <(hey -z "${secs}s" -c "$conc" http://127.0.0.1:18999/ | stat)
+read -r h_rps h_p50 h_p95 _ _ < <(hey -z "${secs}s" -c "$conc" http://127.0.0.1:18998/ | stat)
 before=$(count)
 read -r rps p50 p95 created limited < <(hey -z "${secs}s" -c "$conc" -m POST -T application/json -D "$tmp/body.json" "$base/api/v1/public/petitions" | stat)
 after=$(count)

@@ -119,7 +119,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	sources = append(sources, a.Petitions)
 	a.Tasks = append(a.Tasks,
 		jobs.Task{Name: "petition.calendar-refresh", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error { return calStore.Refresh(ctx) }},
-		jobs.Task{Name: "petition.reminders", Every: 15 * time.Minute, Run: a.Petitions.Remind})
+		jobs.Task{Name: "petition.reminders", Every: 15 * time.Minute, Run: a.Petitions.Remind},
+		jobs.Task{Name: "petition.compact-dues", Every: 24 * time.Hour, Run: func(ctx context.Context, _ time.Time) error { return a.Petitions.CompactDues(ctx) }})
 
 	a.Plans = plan.NewService(db)
 	a.Plans.Calendar = func() *calendar.Calendar { return a.Cal }

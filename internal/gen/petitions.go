@@ -146,7 +146,12 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 				onTime = !done.After(due)
 			}
 		}
+		// Petitions past acceptance have a lead person (any generated person: the list's
+		// lead filter needs a realistic spread, not an exact assignment).
 		lead := any(nil)
+		if accepted != "" && s.People.Len() > 0 {
+			lead = s.People.First + r.Int64N(s.People.Len())
+		}
 		month := received.String()[:7]
 		bump(u, month, kind, 1, 0, 0)
 		if resolvedOn != "" {
@@ -163,7 +168,7 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 		openV, onTimeV := boolValue(db, open), boolValue(db, onTime)
 		if err := w.Add(ctx, "petitions", id, petition.NewCode(), string(kind), string(channel), string(st), openV, u.ID, u.Path, received.String(), 1, "normal", "normal", boolValue(db, true),
 			genSubjects[sub], genContent(genSubjects[sub]), fold, keys[sub], name, phone, "", "Hà Nội", idno, phone, "", "", "", "", result, "",
-			lead, lead, dueOn, accepted, resolvedOn, onTimeV, now, now); err != nil {
+			nil, lead, dueOn, accepted, resolvedOn, onTimeV, now, now); err != nil {
 			w.Abort()
 			return err
 		}

@@ -20,6 +20,14 @@ func (s *Service) ReceivingUnits(ctx context.Context) ([]Choice, error) {
 	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND kind IN (?, ?) ORDER BY depth, name LIMIT 500`, string(org.KindUpperCommittee), string(org.KindAgency))
 }
 
+// DefaultReceivingUnit is the body a petition goes to when none is named: the first root
+// unit (the upper committee). 0 when the tree is empty.
+func (s *Service) DefaultReceivingUnit(ctx context.Context) int64 {
+	var id int64
+	_ = s.DB.QueryRowContext(ctx, `SELECT id FROM units WHERE parent_id IS NULL AND valid_to = '' ORDER BY id LIMIT 1`).Scan(&id)
+	return id
+}
+
 // IsReceivingUnit reports whether a citizen may address a petition to the unit.
 func (s *Service) IsReceivingUnit(ctx context.Context, id int64) bool {
 	var n int
@@ -33,11 +41,11 @@ func (s *Service) UnitsUnder(ctx context.Context, path string) ([]Choice, error)
 	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND path >= ? AND path < ? ORDER BY depth, name LIMIT 300`, path, sqldb.PathEnd(path))
 }
 
-// UnitsNear lists the unit at path and its descendants down to two levels below (at most
-// 100), for the list's unit filter: a wide tree stays a short menu.
-func (s *Service) UnitsNear(ctx context.Context, path string) ([]Choice, error) {
-	depth := len(org.PathIDs(path)) - 1
-	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND path >= ? AND path < ? AND depth <= ? ORDER BY depth, name LIMIT 100`, path, sqldb.PathEnd(path), depth+2)
+// UnitsNear lists the unit with this id and its children (at most 100), for the list's
+// unit filter: a wide tree stays a short menu, read through the parent index; choosing a
+// child offers its own children next.
+func (s *Service) UnitsNear(ctx context.Context, id int64) ([]Choice, error) {
+	return s.choices(ctx, `SELECT id, name FROM units WHERE valid_to = '' AND (id = ? OR parent_id = ?) ORDER BY depth, name LIMIT 100`, id, id)
 }
 
 // PeopleUnder lists the people of a subtree (at most 500), for the lead person.

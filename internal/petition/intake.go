@@ -229,27 +229,53 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 		if in.IdemKey != "" {
 			idem = in.IdemKey
 		}
+		// The first deadlines are computed before the row is written, so the row carries
+		// its nearest deadline at once.
+		received, _ := parseDay(in.ReceivedOn)
+		pt := Petition{Code: NewCode(), Kind: k, Channel: Channel(in.Channel), State: Received, Open: true, UnitID: u.ID, UnitPath: u.Path,
+			ReceivedOn: in.ReceivedOn, Round: in.Round, Complexity: "normal", Area: in.Area, Competent: true, HeadPersonID: head}
+		type planned struct {
+			step Step
+			rule Rule
+			due  string
+		}
+		var plan []planned
+		due := noDue
+		for _, st := range initialSteps(k, Channel(in.Channel)) {
+			r, ok, err := RuleFor(ctx, tx, k, st, pt.Round, pt.Complexity, pt.Area, pt.ReceivedOn)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			d := s.Calendar().Deadline(received, r.Amount, r.Unit).String()
+			plan = append(plan, planned{st, r, d})
+			if d < due {
+				due = d
+			}
+		}
+		if due != noDue {
+			pt.DueOn = due
+		}
 		var err error
 		id, err = tx.InsertID(ctx, `INSERT INTO petitions (code, kind, channel, state, open, unit_id, unit_path, received_on, round, complexity, area, competent,
 			subject, content, search_fold, content_key, sender_name, sender_phone, sender_email, sender_address, sender_idno, phone_key, forwarded_from,
 			head_person_id, due_on, idem_key, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, 'normal', ?, TRUE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			NewCode(), in.Kind, in.Channel, string(Received), u.ID, u.Path, in.ReceivedOn, in.Round, in.Area,
+			pt.Code, in.Kind, in.Channel, string(Received), u.ID, u.Path, in.ReceivedOn, in.Round, in.Area,
 			in.Subject, in.Content, search.Fold(fold), ContentKey(in.Content), in.Sender.Name, in.Sender.Phone, in.Sender.Email, in.Sender.Address,
-			in.Sender.IDNo, digits(in.Sender.Phone), in.ForwardedFrom, nullID(head), noDue, idem, nullID(createdBy), now, now)
+			in.Sender.IDNo, digits(in.Sender.Phone), in.ForwardedFrom, nullID(head), due, idem, nullID(createdBy), now, now)
 		if err != nil && in.IdemKey != "" && sqldb.IsUniqueViolation(err) {
 			return errIdem // a concurrent submission with the same key won
 		}
 		if err != nil {
 			return err
 		}
-		pt, err := loadPetition(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		received, _ := parseDay(in.ReceivedOn)
-		for _, st := range initialSteps(k, Channel(in.Channel)) {
-			if err := s.openStep(ctx, tx, &pt, st, received); err != nil {
+		pt.ID = id
+		for _, pl := range plan {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO petition_steps (petition_id, step, rule_id, amount, unit, starts_on, due_on, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+				id, string(pl.step), pl.rule.ID, pl.rule.Amount, pl.rule.Unit.String(), received.String(), pl.due, now); err != nil {
 				return err
 			}
 		}
@@ -257,13 +283,6 @@ func (s *Service) create(ctx context.Context, p *org.Principal, in Input) (Petit
 			if _, err := tx.ExecContext(ctx, `INSERT INTO petition_people (petition_id, person_id, role) VALUES (?, ?, 'receiver')`, id, p.PersonID); err != nil {
 				return err
 			}
-		}
-		if err := recomputeDue(ctx, tx, id); err != nil {
-			return err
-		}
-		var due string
-		if err := tx.QueryRowContext(ctx, `SELECT due_on FROM petitions WHERE id = ?`, id).Scan(&due); err != nil {
-			return err
 		}
 		if err := moveDue(ctx, tx, u.Path, k, noDue, k, due); err != nil {
 			return err

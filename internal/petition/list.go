@@ -73,23 +73,29 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 	// finds a page sooner than reading the whole subtree and sorting it; SQLite is told so
 	// by not offering it the path index (+col). PostgreSQL's planner weighs the LIMIT itself.
 	col := "p.unit_path"
-	if s.DB.Dialect() == sqldb.SQLite && s.wideSubtree(ctx, scope, unit) {
+	if s.DB.Dialect() == sqldb.SQLite && broadFilter(f) && s.wideSubtree(ctx, scope, unit) {
 		col = "+p.unit_path"
 	}
-	if scope.Empty() {
+	switch {
+	case scope.Empty():
 		if p.IsZero() || p.PersonID == 0 {
 			return Page{}, nil
 		}
 		where = append(where, `p.id IN (SELECT petition_id FROM petition_people WHERE person_id = ?)`)
 		args = append(args, p.PersonID)
-	} else {
+		if unit != nil {
+			where = append(where, col+` >= ? AND `+col+` < ?`)
+			args = append(args, unit.Path, sqldb.PathEnd(unit.Path))
+		}
+	case unit != nil:
+		// The unit lies in the scope (checked above): its range alone, so the planner
+		// takes the narrow range.
+		where = append(where, col+` >= ? AND `+col+` < ?`)
+		args = append(args, unit.Path, sqldb.PathEnd(unit.Path))
+	default:
 		c, a := scope.SQL(col)
 		where = append(where, c)
 		args = append(args, a...)
-	}
-	if unit != nil {
-		where = append(where, col+` >= ? AND `+col+` < ?`)
-		args = append(args, unit.Path, sqldb.PathEnd(unit.Path))
 	}
 	if f.Kind != "" {
 		where = append(where, `p.kind = ?`)
@@ -152,7 +158,9 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	q := `SELECT ` + petitionCols + petitionFrom + ` WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.due_on, p.id LIMIT %d`, f.Limit+1)
+	// The page is chosen on the indexes alone (ids in deadline order), then its rows read.
+	q := `SELECT ` + petitionCols + petitionFrom + ` WHERE p.id IN (SELECT p.id FROM petitions p WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(` ORDER BY p.due_on, p.id LIMIT %d) ORDER BY p.due_on, p.id`, f.Limit+1)
 	rows, err := s.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return Page{}, apperr.Wrap("petition.Find", err)
@@ -187,6 +195,20 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 		out.Next = encodeCursor(due, last.ID)
 	}
 	return out, nil
+}
+
+// broadFilter reports whether the filter keeps a large share of a subtree (kind, channel,
+// deadline, words, the common states), so that walking deadlines in order finds a page
+// fast; a lead person or a rare state is better served by its own index.
+func broadFilter(f Filter) bool {
+	if f.LeadPersonID != 0 {
+		return false
+	}
+	switch State(f.State) {
+	case "", "open", Closed, Resolved:
+		return true
+	}
+	return false
 }
 
 // wideRows is the number of dashboard counter rows (one per handling unit, month and

@@ -456,6 +456,13 @@ func TestCalendarStoreAndReminders(t *testing.T) {
 		if after1.Total.Received != before1.Total.Received+two.Total.Received || after1.Total.OverdueNow != before1.Total.OverdueNow+two.Total.OverdueNow || root2.Total != dash.Total {
 			t.Errorf("after the move: agency 1 %+v (was %+v, agency 2 %+v); root %+v (was %+v)", after1.Total, before1.Total, two.Total, root2.Total, dash.Total)
 		}
+		// Compacting old deadlines keeps "overdue now" exact, also after later changes.
+		if err := f.svc.CompactDues(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := f.svc.Dashboard(f.ctx, admin, f.o.Root.ID, 12); c.Total != dash.Total {
+			t.Errorf("after compaction %+v, before %+v", c.Total, dash.Total)
+		}
 		// A rebuild from the source rows gives the same figures.
 		if err := f.svc.RebuildRollups(f.ctx); err != nil {
 			t.Fatal(err)
@@ -487,4 +494,45 @@ func TestCodes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Deadlines gathered by CompactDues still count exactly when such a petition moves on.
+func TestCompactedDeadlinesStayExact(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		h, admin := f.who(t, "tiepdan1"), f.who(t, "admin")
+		old := f.cal.Current().AddWorkingDays(calendar.DateOf(db.Now()), -70).String()
+		pt := f.record(t, h, "khieu-nai", "post", old, petition.Sender{Name: "Cao Văn Bảy", Address: "Hà Nội", IDNo: "001075099999"})
+		overdue := func() int {
+			d, err := f.svc.Dashboard(f.ctx, admin, f.o.Root.ID, 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if live := f.count(t, `SELECT COUNT(*) FROM petitions WHERE due_on < ?`, calendar.DateOf(db.Now()).String()); d.Total.OverdueNow != live {
+				t.Fatalf("dashboard overdue %d, live %d", d.Total.OverdueNow, live)
+			}
+			return d.Total.OverdueNow
+		}
+		before := overdue()
+		if err := f.svc.CompactDues(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if f.count(t, `SELECT COUNT(*) FROM petition_due_counts WHERE due_on = ?`, old) != 0 && f.count(t, `SELECT COUNT(*) FROM petition_due_counts WHERE due_on < ? AND due_on > '0001-01-01'`, calendar.DateOf(db.Now()).AddDays(-31).String()) != 0 {
+			t.Error("old deadlines not gathered")
+		}
+		if overdue() != before {
+			t.Fatal("compaction changed the figure")
+		}
+		for _, a := range []struct {
+			act petition.Action
+			in  petition.ActionInput
+		}{{petition.ActClassify, petition.ActionInput{Kind: "khieu-nai", Competent: true}}, {petition.ActAccept, petition.ActionInput{DecisionNo: "9/TB"}}} {
+			if _, err := f.svc.Do(f.ctx, h, pt.ID, a.act, a.in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := overdue(); got != before-1 {
+			t.Errorf("after accepting the old complaint: overdue %d, want %d", got, before-1)
+		}
+	})
 }

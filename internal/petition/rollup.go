@@ -2,6 +2,7 @@ package petition
 
 import (
 	"context"
+	"strings"
 
 	"danvan/internal/apperr"
 	"danvan/internal/org"
@@ -19,17 +20,30 @@ const upsertRollup = `INSERT INTO petition_rollup (unit_id, month, kind, receive
 const upsertDue = `INSERT INTO petition_due_counts (unit_id, due_on, kind, n) VALUES (?, ?, ?, ?)
 	ON CONFLICT (unit_id, due_on, kind) DO UPDATE SET n = petition_due_counts.n + excluded.n`
 
-func rollUp(ctx context.Context, tx *sqldb.Tx, path, month string, k Kind, received, resolved, onTime int) error {
-	for _, id := range org.PathIDs(path) {
-		if _, err := tx.ExecContext(ctx, upsertRollup, id, month, string(k), received, resolved, onTime); err != nil {
-			return err
-		}
-	}
-	return nil
+// multiRow returns a multi-row VALUES list of n rows of k placeholders.
+func multiRow(n, k int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 }
 
-// moveDue moves a petition in the deadline counters from (kind, due) to (kind2, due2);
-// NoDue and "" are not counted.
+// rollUp adds to the counters of every unit on path, in one statement.
+func rollUp(ctx context.Context, tx *sqldb.Tx, path, month string, k Kind, received, resolved, onTime int) error {
+	ids := org.PathIDs(path)
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 6*len(ids))
+	for _, id := range ids {
+		args = append(args, id, month, string(k), received, resolved, onTime)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO petition_rollup (unit_id, month, kind, received, resolved, on_time) VALUES `+multiRow(len(ids), 6)+`
+	ON CONFLICT (unit_id, month, kind) DO UPDATE SET received = petition_rollup.received + excluded.received,
+	resolved = petition_rollup.resolved + excluded.resolved, on_time = petition_rollup.on_time + excluded.on_time`, args...)
+	return err
+}
+
+// moveDue moves a petition in the deadline counters from (kind, due) to (kind2, due2)
+// for every unit on path; NoDue and "" are not counted.
 func moveDue(ctx context.Context, tx *sqldb.Tx, path string, k Kind, due string, k2 Kind, due2 string) error {
 	if due == "" {
 		due = noDue
@@ -40,19 +54,25 @@ func moveDue(ctx context.Context, tx *sqldb.Tx, path string, k Kind, due string,
 	if k == k2 && due == due2 {
 		return nil
 	}
-	for _, id := range org.PathIDs(path) {
+	ids := org.PathIDs(path)
+	var args []any
+	rows := 0
+	for _, id := range ids {
 		if due != noDue {
-			if _, err := tx.ExecContext(ctx, upsertDue, id, due, string(k), -1); err != nil {
-				return err
-			}
+			args = append(args, id, due, string(k), -1)
+			rows++
 		}
 		if due2 != noDue {
-			if _, err := tx.ExecContext(ctx, upsertDue, id, due2, string(k2), 1); err != nil {
-				return err
-			}
+			args = append(args, id, due2, string(k2), 1)
+			rows++
 		}
 	}
-	return nil
+	if rows == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO petition_due_counts (unit_id, due_on, kind, n) VALUES `+multiRow(rows, 4)+`
+	ON CONFLICT (unit_id, due_on, kind) DO UPDATE SET n = petition_due_counts.n + excluded.n`, args...)
+	return err
 }
 
 // MoveRollups is the org.PathHook that keeps the rolled-up counters right when a subtree
@@ -162,7 +182,10 @@ func (s *Service) RebuildRollups(ctx context.Context) error {
 		}
 		return nil
 	})
-	return apperr.Wrap("petition.RebuildRollups", err)
+	if err != nil {
+		return apperr.Wrap("petition.RebuildRollups", err)
+	}
+	return s.CompactDues(ctx)
 }
 
 // EnsureRollups rebuilds the counters when petitions exist but the counters do not
@@ -182,3 +205,25 @@ func (s *Service) EnsureRollups(ctx context.Context) error {
 }
 
 var _ org.PathHook = MoveRollups
+
+// pastBucket is the due date under which CompactDues gathers deadlines long past: it is
+// before any today, so "overdue now" still counts them.
+const pastBucket = "0001-01-01"
+
+// CompactDues gathers the deadline counters of dates more than 31 days past into one row
+// per unit and kind, so summing "overdue now" reads about a month of rows per unit. Later
+// changes to such a petition subtract from its own (old) date: the sum stays exact. Run
+// daily; idempotent.
+func (s *Service) CompactDues(ctx context.Context) error {
+	before := s.today().AddDays(-31).String()
+	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO petition_due_counts (unit_id, due_on, kind, n)
+			SELECT unit_id, ?, kind, SUM(n) FROM petition_due_counts WHERE due_on < ? AND due_on > ? GROUP BY unit_id, kind
+			ON CONFLICT (unit_id, due_on, kind) DO UPDATE SET n = petition_due_counts.n + excluded.n`, pastBucket, before, pastBucket); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM petition_due_counts WHERE due_on < ? AND due_on > ?`, before, pastBucket)
+		return err
+	})
+	return apperr.Wrap("petition.CompactDues", err)
+}

@@ -111,13 +111,27 @@ func (s *Server) petitionList(w http.ResponseWriter, r *http.Request) error {
 	eq := cloneValues(q)
 	eq.Del("after")
 	pg.ExportURL = "/petitions/export.xlsx?" + eq.Encode()
+	seen := map[int64]bool{}
+	menu := func(id int64) error {
+		cs, err := s.Petitions.UnitsNear(r.Context(), id)
+		for _, c := range cs {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				pg.Units = append(pg.Units, c)
+			}
+		}
+		return err
+	}
 	for _, g := range p.Grants {
 		if org.RoleAllows(g.Role, org.ViewPetition) {
-			cs, err := s.Petitions.UnitsNear(r.Context(), g.UnitPath)
-			if err != nil {
+			if err := menu(g.UnitID); err != nil {
 				return err
 			}
-			pg.Units = append(pg.Units, cs...)
+		}
+	}
+	if f.UnitID != 0 { // the chosen unit's children, to go one level down
+		if err := menu(f.UnitID); err != nil {
+			return err
 		}
 	}
 	return s.render(w, r, http.StatusOK, "petition/list", pg)

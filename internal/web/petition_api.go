@@ -58,9 +58,7 @@ func (s *Server) apiPublicSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if in.UnitID == 0 {
 		// Without a unit, the petition goes to the first receiving body (the upper committee).
-		if us, err := s.Petitions.ReceivingUnits(r.Context()); err == nil && len(us) > 0 {
-			in.UnitID = us[0].ID
-		}
+		in.UnitID = s.Petitions.DefaultReceivingUnit(r.Context())
 	}
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
 	if len(key) > 100 {
