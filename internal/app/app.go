@@ -135,6 +135,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Org.PathHooks = append(a.Org.PathHooks, draft.PathHook)
 	sources = append(sources, a.Drafts)
 	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 

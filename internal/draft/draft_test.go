@@ -494,3 +494,32 @@ func TestShortRoundGetsNoReminder(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Moving the drafting agency elsewhere in the tree keeps its drafts and rounds within its
+// people's reach (the paths copied onto them follow through draft.PathHook).
+func TestDraftsFollowAMovedUnit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		orgSvc := org.NewService(db)
+		orgSvc.PathHooks = append(orgSvc.PathHooks, draft.PathHook)
+		admin := f.who(t, "admin")
+		if _, err := orgSvc.MoveUnit(f.ctx, admin, f.o.Agencies[0].Node.ID, f.o.Mobilise.ID); err != nil {
+			t.Fatal(err)
+		}
+		head := f.who(t, "thutruong1")
+		ds, err := f.svc.List(f.ctx, head, "", 0)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("the head's drafts after the move: %v, %v", ds, err)
+		}
+		rs, err := f.svc.Rounds(f.ctx, head, ds[0].ID)
+		if err != nil || len(rs) != 2 {
+			t.Fatalf("rounds after the move: %d, %v", len(rs), err)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM draft_invites WHERE unit_path <> '' AND unit_path NOT LIKE ?`, f.o.Mobilise.Path+"%"); n != 0 {
+			t.Fatalf("%d invitations still carry the old path", n)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM draft_rounds WHERE unit_path NOT LIKE ?`, f.o.Mobilise.Path+"%"); n != 0 {
+			t.Fatalf("%d rounds still carry the old path", n)
+		}
+	})
+}

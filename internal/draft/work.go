@@ -63,3 +63,19 @@ func (s *Service) OpenWork(ctx context.Context, p *org.Principal) ([]work.Item, 
 }
 
 var _ work.Source = (*Service)(nil)
+
+// PathHook keeps the unit paths copied onto drafts, rounds and invitations in step when
+// a unit moves in the tree (registered on org.Service.PathHooks in internal/app); without
+// it a moved agency's drafts would drop out of its own people's reach.
+func PathHook(ctx context.Context, tx *sqldb.Tx, oldPrefix, newPrefix string) error {
+	for _, h := range []org.PathHook{
+		org.ReplacePathPrefix("drafts", "unit_path"),
+		org.ReplacePathPrefix("draft_rounds", "unit_path"),
+		org.ReplacePathPrefix("draft_invites", "unit_path"),
+	} {
+		if err := h(ctx, tx, oldPrefix, newPrefix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
