@@ -34,7 +34,8 @@ type Config struct {
 	BaseURL      string // public base URL, e.g. https://danvan.example.gov.vn; "" for http://127.0.0.1
 	SecureCookie bool   // set when served behind HTTPS
 	OrgName      string // name shown on public pages
-	// PublicRateLimit bounds public form submissions per address per minute (0: default).
+	// PublicRateLimit bounds public form submissions per address per minute, counted in
+	// this instance's memory (0 lifts the limit, as --public-rate 0 does for load tests).
 	PublicRateLimit int
 }
 
