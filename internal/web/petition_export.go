@@ -44,12 +44,15 @@ func (s *Server) petitionExport(w http.ResponseWriter, r *http.Request) error {
 		sheet.Rows = append(sheet.Rows, row(pt))
 	}
 	next := first.Next
+	var pageErr error // a page that failed ends the export with an error, not a short file
+	sheet.Err = func() error { return pageErr }
 	sheet.More = func(yield func([]any) bool) {
 		n := len(first.Petitions)
 		for next != "" && n < maxExportRows {
 			f.After = next
 			pg, err := s.Petitions.Find(r.Context(), p, f)
 			if err != nil {
+				pageErr = err
 				return
 			}
 			for _, pt := range pg.Petitions {
