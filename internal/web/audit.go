@@ -84,6 +84,9 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 type adminPage struct {
 	Page
 	CanAudit bool
+	// CanSystem: an administrator, who also keeps the calendar, the petitions' time
+	// limits and the models' criteria sets (ManageSystem).
+	CanSystem bool
 }
 
 // adminIndex is the “Quản trị” section: what an administrator or a manager can open.
@@ -92,6 +95,7 @@ func (s *Server) adminIndex(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg := adminPage{Page: s.page(r, "Quản trị", "admin", Crumb{Label: "Quản trị"}), CanAudit: !p.Scope(org.ViewAudit).Empty()}
+	pg := adminPage{Page: s.page(r, "Quản trị", "admin", Crumb{Label: "Quản trị"}), CanAudit: !p.Scope(org.ViewAudit).Empty(),
+		CanSystem: p.CanAnywhere(org.ManageSystem)}
 	return s.render(w, r, http.StatusOK, "admin/index", pg)
 }
