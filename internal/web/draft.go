@@ -78,35 +78,6 @@ type draftFormPage struct {
 	Defaults map[string]string
 }
 
-// draftUnits are the units where the principal may create drafts: their grant units
-// and those units' children.
-func (s *Server) draftUnits(r *http.Request, p *org.Principal) ([]org.Unit, error) {
-	var out []org.Unit
-	seen := map[int64]bool{}
-	for _, g := range p.Grants {
-		if !org.RoleAllows(g.Role, org.ManageDraft) || seen[g.UnitID] {
-			continue
-		}
-		u, err := s.Org.UnitByID(r.Context(), p, g.UnitID)
-		if err != nil {
-			continue
-		}
-		seen[u.ID] = true
-		out = append(out, u)
-		kids, err := s.Org.Children(r.Context(), p, u.ID, false)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range kids {
-			if !seen[k.ID] {
-				seen[k.ID] = true
-				out = append(out, k)
-			}
-		}
-	}
-	return out, nil
-}
-
 // draftPeople are the leaders who may be drafter or accountable head: people holding a
 // position in the principal's draft units (first 300), with the principal themselves.
 func (s *Server) draftPeople(r *http.Request, p *org.Principal, units []org.Unit) ([]org.Person, error) {
@@ -151,7 +122,7 @@ func (s *Server) draftNewForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) newDraftPage(r *http.Request, p *org.Principal) (draftFormPage, error) {
 	pg := draftFormPage{Page: s.page(r, "Tạo dự thảo", "drafts", draftCrumbs(Crumb{Label: "Tạo dự thảo"})...), Kinds: draft.Kinds, Action: "/drafts/new", MeID: p.PersonID}
 	var err error
-	if pg.Units, err = s.draftUnits(r, p); err != nil {
+	if pg.Units, err = s.manageUnits(r, p, org.ManageDraft); err != nil {
 		return pg, err
 	}
 	pg.People, err = s.draftPeople(r, p, pg.Units)

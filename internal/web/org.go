@@ -369,3 +369,32 @@ func (s *Server) unitClose(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.redirect(w, r, "/units/"+strconv.FormatInt(u.ID, 10), "success", "Đã ghi nhận kết thúc hoạt động của đơn vị.")
 }
+
+// manageUnits are the units where p holds a grant allowing action, with their children
+// (at most 300): the choices of a "which unit" menu on the domains' forms.
+func (s *Server) manageUnits(r *http.Request, p *org.Principal, action org.Action) ([]org.Unit, error) {
+	var out []org.Unit
+	seen := map[int64]bool{}
+	for _, g := range p.Grants {
+		if !org.RoleAllows(g.Role, action) || seen[g.UnitID] {
+			continue
+		}
+		u, err := s.Org.UnitByID(r.Context(), p, g.UnitID)
+		if err != nil {
+			continue
+		}
+		seen[u.ID] = true
+		out = append(out, u)
+		kids, err := s.Org.Children(r.Context(), p, u.ID, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			if !seen[k.ID] && len(out) < 300 {
+				seen[k.ID] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out, nil
+}
