@@ -178,3 +178,28 @@ func uploads(r *http.Request, field string) ([]attach.Upload, error) {
 	}
 	return out, nil
 }
+
+// formPage gives the shared Page of any page struct that embeds it (the method is
+// promoted to a pointer to the struct), so finishForm can put the messages on it.
+func (p *Page) formPage() *Page { return p }
+
+// finishForm ends a form POST the same way everywhere: an Invalid error re-renders view
+// (the page rebuilt by rebuild) with a message under each field and status 422; any other
+// error goes up to the error page; success redirects to `to` with the flash msg.
+func finishForm[P any, PP interface {
+	*P
+	formPage() *Page
+}](s *Server, w http.ResponseWriter, r *http.Request, err error, view string, rebuild func() (P, error), to, msg string) error {
+	if apperr.KindOf(err) == apperr.Invalid {
+		pg, perr := rebuild()
+		if perr != nil {
+			return perr
+		}
+		withFormError(PP(&pg).formPage(), r, err)
+		return s.render(w, r, http.StatusUnprocessableEntity, view, pg)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, to, "success", msg)
+}

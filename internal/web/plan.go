@@ -269,18 +269,7 @@ func (s *Server) docLinkAdd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.Plans.AddLink(ctx, p, id, formInt(r, "to_id"), r.PostFormValue("kind"))
-	if apperr.KindOf(err) == apperr.Invalid {
-		pg, perr := s.docPageFor(r, p, id)
-		if perr != nil {
-			return perr
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "plan/doc", pg)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/documents/"+strconv.FormatInt(id, 10), "success", "Đã thêm liên kết.")
+	return finishForm(s, w, r, err, "plan/doc", func() (docPage, error) { return s.docPageFor(r, p, id) }, "/documents/"+strconv.FormatInt(id, 10), "Đã thêm liên kết.")
 }
 
 func (s *Server) docLinkDelete(w http.ResponseWriter, r *http.Request) error {
@@ -333,18 +322,7 @@ func (s *Server) docFileAdd(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.Plans.AttachDocumentFiles(ctx, p, d, ups, s.Files)
 	}
-	if apperr.KindOf(err) == apperr.Invalid {
-		pg, perr := s.docPageFor(r, p, id)
-		if perr != nil {
-			return perr
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "plan/doc", pg)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/documents/"+strconv.FormatInt(id, 10), "success", "Đã đính kèm tệp.")
+	return finishForm(s, w, r, err, "plan/doc", func() (docPage, error) { return s.docPageFor(r, p, id) }, "/documents/"+strconv.FormatInt(id, 10), "Đã đính kèm tệp.")
 }
 
 // ---- Plans ----
@@ -503,18 +481,7 @@ func (s *Server) planSave(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		x, err = s.Plans.CreatePlan(ctx, p, in)
 	}
-	if apperr.KindOf(err) == apperr.Invalid {
-		pg, perr := s.planFormFor(r, p, existing)
-		if perr != nil {
-			return perr
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "plan/plan_form", pg)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/plans/"+strconv.FormatInt(x.ID, 10), "success", "Đã lưu "+strings.ToLower(x.KindLabel())+" "+x.Title+".")
+	return finishForm(s, w, r, err, "plan/plan_form", func() (planFormPage, error) { return s.planFormFor(r, p, existing) }, "/plans/"+strconv.FormatInt(x.ID, 10), "Đã lưu "+strings.ToLower(x.KindLabel())+" "+x.Title+".")
 }
 
 type planPage struct {
@@ -574,18 +541,7 @@ func (s *Server) planTargetReport(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	err = s.Plans.ReportTarget(ctx, p, tid, r.PostFormValue("actual"), r.PostFormValue("note"))
-	if apperr.KindOf(err) == apperr.Invalid {
-		pg, perr := s.planPageFor(r, p, id)
-		if perr != nil {
-			return perr
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "plan/plan", pg)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), "success", "Đã cập nhật kết quả chỉ tiêu.")
+	return finishForm(s, w, r, err, "plan/plan", func() (planPage, error) { return s.planPageFor(r, p, id) }, "/plans/"+strconv.FormatInt(id, 10), "Đã cập nhật kết quả chỉ tiêu.")
 }
 
 type comparePage struct {

@@ -43,18 +43,7 @@ func (s *Server) trainingFiles(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = s.Plans.AttachSessionFiles(ctx, p, id, ups, s.Files)
 	}
-	if apperr.KindOf(err) == apperr.Invalid {
-		pg, perr := s.sessionPageFor(r, p, id)
-		if perr != nil {
-			return perr
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "plan/session", pg)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/training/"+strconv.FormatInt(id, 10), "success", "Đã đính kèm tài liệu.")
+	return finishForm(s, w, r, err, "plan/session", func() (sessionPage, error) { return s.sessionPageFor(r, p, id) }, "/training/"+strconv.FormatInt(id, 10), "Đã đính kèm tài liệu.")
 }
 
 type trainingListPage struct {
@@ -162,18 +151,7 @@ func (s *Server) trainingCreate(w http.ResponseWriter, r *http.Request) error {
 	in := plan.SessionInput{UnitID: formInt(r, "unit_id"), Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"), HeldOn: formDate(r, "held_on"), Place: r.PostFormValue("place"),
 		OrganiserID: formInt(r, "organiser_id"), Note: r.PostFormValue("note"), DocumentIDs: plan.IDs(r.PostForm["document_ids"]), UnitIDs: plan.IDs(r.PostForm["unit_ids"]), PersonIDs: plan.IDs(r.PostForm["person_ids"])}
 	id, err := s.Plans.CreateSession(ctx, p, in)
-	if apperr.KindOf(err) == apperr.Invalid {
-		pg, perr := s.sessionForm(r, p)
-		if perr != nil {
-			return perr
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "plan/session_form", pg)
-	}
-	if err != nil {
-		return err
-	}
-	return s.redirect(w, r, "/training/"+strconv.FormatInt(id, 10), "success", "Đã tạo hội nghị; hãy điểm danh sau khi tổ chức.")
+	return finishForm(s, w, r, err, "plan/session_form", func() (sessionFormPage, error) { return s.sessionForm(r, p) }, "/training/"+strconv.FormatInt(id, 10), "Đã tạo hội nghị; hãy điểm danh sau khi tổ chức.")
 }
 
 type attState struct{ Code, Label string }
