@@ -365,7 +365,7 @@ func (s *Server) modelShow(w http.ResponseWriter, r *http.Request) error {
 	if pg.Spread, err = s.Models.Replicas(ctx, m.ID); err != nil {
 		return err
 	}
-	if pg.History, err = audit.Find(ctx, s.DB, audit.Filter{All: true, Entity: "model", EntityID: m.ID, Limit: 50}); err != nil {
+	if pg.History, err = audit.ForEntity(ctx, s.DB, "model", m.ID, 50); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "model/show", pg)
