@@ -247,10 +247,15 @@ type Started struct {
 }
 
 // Start opens the app, prepares it and serves on addr (use 127.0.0.1:0) in the background.
-func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer) (*Started, error) {
+// Each opt adjusts the opened app before anything runs (e.g. a test's login throttle), so
+// no setting changes under a running server.
+func Start(ctx context.Context, cfg config.Config, logger *slog.Logger, out io.Writer, opts ...func(*App)) (*Started, error) {
 	a, err := Open(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
+	}
+	for _, opt := range opts {
+		opt(a)
 	}
 	if err := a.Prepare(ctx, out); err != nil {
 		a.Close()

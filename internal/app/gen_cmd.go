@@ -9,6 +9,7 @@ import (
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
+	"danvan/internal/petition/petitiongen"
 	"danvan/internal/plan/plangen"
 )
 
@@ -18,31 +19,33 @@ func genCommands() []Command {
 }
 
 // genGenerators are the domains' synthetic data, run after the organisation, one line per
-// domain (see package gen).
-func genGenerators() []gen.Generator {
+// domain (see package gen); petitions is the --petitions flag.
+func genGenerators(petitions int) []gen.Generator {
 	var gs []gen.Generator
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
 	gs = append(gs, plangen.Generate)
-	gs = append(gs, gen.Petitions) // --petitions N
+	gs = append(gs, petitiongen.Generator(petitions))
 	return gs
 }
 
 func cmdGen(ctx context.Context, env Env, args []string) error {
-	o := gen.Options{Log: env.Stderr, Generators: genGenerators()}
+	o := gen.Options{Log: env.Stderr}
 	var seed int64
+	var petitions int
 	cfg, _, err := parseConfig("gen", env, args, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.Units, "units", 1000, "số đơn vị")
 		fs.IntVar(&o.People, "people", 10000, "số người")
 		fs.Int64Var(&seed, "seed", 1, "hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu)")
 		fs.BoolVar(&o.Force, "force", false, "sinh thêm dù cơ sở dữ liệu đã có dữ liệu tổng hợp")
 		fs.IntVar(&o.BatchRows, "batch", 50000, "số dòng mỗi giao dịch / lệnh COPY")
-		fs.IntVar(&o.Petitions, "petitions", 0, "số đơn thư tổng hợp")
+		fs.IntVar(&petitions, "petitions", 0, "số đơn thư tổng hợp")
 	})
 	if err != nil {
 		return err
 	}
 	o.Seed = uint64(seed)
+	o.Generators = genGenerators(petitions)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -123,6 +123,13 @@ type Filter struct {
 	Limit     int
 }
 
+// ForEntity returns the history of one record (entity "task", "draft", … and its id),
+// newest first, at most limit rows (50 when limit is 0 or negative, 200 at the most). It
+// does not filter by unit: the caller has already checked that the record is in reach.
+func ForEntity(ctx context.Context, q sqldb.Querier, entity string, id int64, limit int) ([]Row, error) {
+	return Find(ctx, q, Filter{All: true, Entity: entity, EntityID: id, Limit: limit})
+}
+
 // Find returns log rows newest first.
 func Find(ctx context.Context, q sqldb.Querier, f Filter) ([]Row, error) {
 	var where []string

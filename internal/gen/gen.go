@@ -56,8 +56,6 @@ type Options struct {
 	Generators []Generator
 	// BatchRows is how many rows go in one transaction or COPY (default 50,000).
 	BatchRows int
-	// Petitions is how many synthetic petitions the petitions generator writes.
-	Petitions int
 }
 
 // Generator writes a domain's synthetic rows for the generated organisation.

@@ -390,7 +390,7 @@ func (s *Service) History(ctx context.Context, p *org.Principal, id int64) ([]au
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, err
 	}
-	rows, err := audit.Find(ctx, s.DB, audit.Filter{All: true, Entity: "petition", EntityID: id, Limit: 200})
+	rows, err := audit.ForEntity(ctx, s.DB, "petition", id, 200)
 	if err != nil {
 		return nil, err
 	}

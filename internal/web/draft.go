@@ -317,7 +317,7 @@ func (s *Server) draftShow(w http.ResponseWriter, r *http.Request) error {
 	pg.Text = draftText(pg.Latest)
 	// The draft's history in words (versions, rounds, notices); the viewer may see the
 	// draft, so its own log rows are theirs to read.
-	if pg.History, err = audit.Find(r.Context(), s.DB, audit.Filter{All: true, Entity: "draft", EntityID: id, Limit: 50}); err != nil {
+	if pg.History, err = audit.ForEntity(r.Context(), s.DB, "draft", id, 50); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "draft/show", pg)

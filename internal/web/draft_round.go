@@ -136,29 +136,26 @@ func (s *Server) draftRoundCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	err = v.Err()
+	var rd draft.Round
 	if err == nil {
-		var rd draft.Round
 		rd, err = s.Drafts.OpenRound(ctx, p, id, in)
-		if err == nil {
-			return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(rd.ID, 10)), "success", "Đã mở đợt lấy ý kiến.")
+	}
+	// The form comes back with the units and people that were ticked, not the defaults.
+	rebuild := func() (roundFormPage, error) {
+		pg, err := s.roundFormPage(r, p, id)
+		if err != nil {
+			return pg, err
 		}
+		pg.Chosen = map[int64]bool{}
+		for _, u := range in.UnitIDs {
+			pg.Chosen[u] = true
+		}
+		for _, x := range in.PersonIDs {
+			pg.ChosenP[x] = true
+		}
+		return pg, nil
 	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	pg, perr := s.roundFormPage(r, p, id)
-	if perr != nil {
-		return perr
-	}
-	pg.Chosen = map[int64]bool{}
-	for _, u := range in.UnitIDs {
-		pg.Chosen[u] = true
-	}
-	for _, x := range in.PersonIDs {
-		pg.ChosenP[x] = true
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round_form", pg)
+	return finishForm(s, w, r, err, "draft/round_form", rebuild, draftURL(id, "/rounds/", strconv.FormatInt(rd.ID, 10)), "Đã mở đợt lấy ý kiến.")
 }
 
 // PartView is a part of the text with the comments on it, for the round page.
@@ -371,21 +368,11 @@ func (s *Server) draftCommentCreate(w http.ResponseWriter, r *http.Request) erro
 	}
 	in := draft.CommentInput{PartID: formInt(r, "part_id"), UnitID: formInt(r, "unit_id"), Body: r.PostFormValue("body"), Proposed: r.PostFormValue("proposed")}
 	c, err := s.Drafts.AddComment(ctx, p, rid, in)
-	if err == nil {
-		if c.DraftID != id {
-			return errNotFound
-		}
-		return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(rid, 10), "#c", strconv.FormatInt(c.ID, 10)), "success", "Đã gửi góp ý.")
+	if err == nil && c.DraftID != id {
+		return errNotFound
 	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	pg, perr := s.loadRoundPage(r, p, id, rid)
-	if perr != nil {
-		return perr
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "draft/round", pg)
+	return finishForm(s, w, r, err, "draft/round", func() (roundPage, error) { return s.loadRoundPage(r, p, id, rid) },
+		draftURL(id, "/rounds/", strconv.FormatInt(rid, 10), "#c", strconv.FormatInt(c.ID, 10)), "Đã gửi góp ý.")
 }
 
 type commentEditPage struct {
@@ -459,14 +446,7 @@ func (s *Server) draftCommentUpdate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	c, err := s.Drafts.UpdateComment(ctx, p, cid, draft.CommentInput{PartID: formInt(r, "part_id"), Body: r.PostFormValue("body"), Proposed: r.PostFormValue("proposed")})
-	if err == nil {
-		return s.redirect(w, r, draftURL(id, "/rounds/", strconv.FormatInt(c.RoundID, 10), "#c", strconv.FormatInt(c.ID, 10)), "success", "Đã sửa góp ý.")
-	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "draft/comment_edit", pg)
+	return finishForm(s, w, r, err, "draft/comment_edit", builtPage(pg), draftURL(id, "/rounds/", strconv.FormatInt(c.RoundID, 10), "#c", strconv.FormatInt(c.ID, 10)), "Đã sửa góp ý.")
 }
 
 func (s *Server) draftCommentAnswer(w http.ResponseWriter, r *http.Request) error {

@@ -375,6 +375,21 @@ func TestCommentAndAnswerBadInputHTTP(t *testing.T) {
 		if err := db.QueryRowContext(context.Background(), `SELECT id FROM draft_comments WHERE round_id = ?`, r.ID).Scan(&cid); err != nil {
 			t.Fatal(err)
 		}
+		// Editing it: an empty body comes back with the message and the typed text, nothing
+		// changes; a good edit goes back to the comment on the round page.
+		edit := "/drafts/" + strconv.FormatInt(d.ID, 10) + "/comments/" + strconv.FormatInt(cid, 10) + "/edit"
+		res = union.post(edit, url.Values{"form_nonce": {union.nonce(edit)}, "part_id": {partID(t, v, "d3")}, "body": {" "}, "proposed": {"Đề xuất giữ lại"}})
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("empty edit: %d", res.status)
+		}
+		mustContain(t, "empty edit", res, "Hãy nhập nội dung góp ý.", "Đề xuất giữ lại")
+		if n := e.count(`SELECT COUNT(*) FROM draft_comments WHERE id = ? AND proposed = ''`, cid); n != 1 {
+			t.Fatal("a refused edit was written")
+		}
+		res = union.post(edit, url.Values{"form_nonce": {union.nonce(edit)}, "part_id": {partID(t, v, "d3")}, "body": {"Đề nghị làm rõ nguyên tắc <script>alert(1)</script>."}})
+		if res.status != http.StatusSeeOther || res.location != round+"#c"+strconv.FormatInt(cid, 10) {
+			t.Fatalf("edit: %d %q", res.status, res.location)
+		}
 		answer := "/drafts/" + strconv.FormatInt(d.ID, 10) + "/comments/" + strconv.FormatInt(cid, 10) + "/answer"
 		// An answer by someone who is not the drafter nor the head.
 		for _, who := range []string{"congdoan1", "bithu1"} {

@@ -203,3 +203,7 @@ func finishForm[P any, PP interface {
 	}
 	return s.redirect(w, r, to, "success", msg)
 }
+
+// builtPage is finishForm's rebuild for a handler that built its page before the change
+// (to check access, or because the change needs what the page loaded): the same page.
+func builtPage[P any](pg P) func() (P, error) { return func() (P, error) { return pg, nil } }

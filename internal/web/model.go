@@ -227,31 +227,28 @@ func (s *Server) modelCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx, err := parseModelForm(w, r, "photos")
+	var in emulation.Input
+	var m emulation.Model
 	if err == nil {
-		var in emulation.Input
 		in, err = modelInput(r)
-		if err == nil {
-			var m emulation.Model
-			m, err = s.Models.Create(ctx, p, in)
-			if err == nil {
-				msg := "Đã lưu bản nháp."
-				if in.Register {
-					msg = "Đã đăng ký; mô hình chờ cấp ủy duyệt."
-				}
-				return s.redirect(w, r, "/models/"+strconv.FormatInt(m.ID, 10), "success", msg)
+	}
+	if err == nil {
+		m, err = s.Models.Create(ctx, p, in)
+	}
+	msg := "Đã lưu bản nháp."
+	if in.Register {
+		msg = "Đã đăng ký; mô hình chờ cấp ủy duyệt."
+	}
+	// A replica's form comes back with the model it replicates.
+	rebuild := func() (modelFormPage, error) {
+		if rid := formInt(r, "replica_of"); rid > 0 {
+			if orig, oerr := s.Models.PublicModel(r.Context(), rid); oerr == nil {
+				pg.Original = &orig
 			}
 		}
+		return pg, nil
 	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	withFormError(&pg.Page, r, err)
-	if rid := formInt(r, "replica_of"); rid > 0 {
-		if orig, oerr := s.Models.PublicModel(r.Context(), rid); oerr == nil {
-			pg.Original = &orig
-		}
-	}
-	return s.render(w, r, http.StatusUnprocessableEntity, "model/form", pg)
+	return finishForm(s, w, r, err, "model/form", rebuild, "/models/"+strconv.FormatInt(m.ID, 10), msg)
 }
 
 func (s *Server) modelEditForm(w http.ResponseWriter, r *http.Request) error {
@@ -284,16 +281,10 @@ func (s *Server) modelUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		var in emulation.Input
 		if in, err = modelInput(r); err == nil {
-			if _, err = s.Models.Update(ctx, p, m.ID, in); err == nil {
-				return s.redirect(w, r, "/models/"+strconv.FormatInt(m.ID, 10), "success", "Đã lưu thay đổi.")
-			}
+			_, err = s.Models.Update(ctx, p, m.ID, in)
 		}
 	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "model/form", pg)
+	return finishForm(s, w, r, err, "model/form", builtPage(pg), "/models/"+strconv.FormatInt(m.ID, 10), "Đã lưu thay đổi.")
 }
 
 func (s *Server) modelOf(r *http.Request) (*org.Principal, emulation.Model, error) {
@@ -374,7 +365,7 @@ func (s *Server) modelShow(w http.ResponseWriter, r *http.Request) error {
 	if pg.Spread, err = s.Models.Replicas(ctx, m.ID); err != nil {
 		return err
 	}
-	if pg.History, err = audit.Find(ctx, s.DB, audit.Filter{All: true, Entity: "model", EntityID: m.ID, Limit: 50}); err != nil {
+	if pg.History, err = audit.ForEntity(ctx, s.DB, "model", m.ID, 50); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "model/show", pg)

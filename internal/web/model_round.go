@@ -82,19 +82,8 @@ func (s *Server) criteriaCreate(w http.ResponseWriter, r *http.Request) error {
 	err = v.Err()
 	if err == nil {
 		_, err = s.Models.CreateCriteriaSet(ctx, p, in)
-		if err == nil {
-			return s.redirect(w, r, "/model-criteria", "success", "Đã lưu bộ tiêu chí.")
-		}
 	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	pg, perr := s.criteriaPageFor(r, p)
-	if perr != nil {
-		return perr
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "model/criteria", pg)
+	return finishForm(s, w, r, err, "model/criteria", func() (criteriaPage, error) { return s.criteriaPageFor(r, p) }, "/model-criteria", "Đã lưu bộ tiêu chí.")
 }
 
 type roundListPage struct {
@@ -146,18 +135,7 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rd, err := s.Models.CreateRound(ctx, p, emulation.RoundInput{Name: r.PostFormValue("name"), UnitID: formInt(r, "unit_id"), SetID: formInt(r, "set_id")})
-	if err == nil {
-		return s.redirect(w, r, "/model-rounds/"+strconv.FormatInt(rd.ID, 10), "success", "Đã mở đợt bình xét.")
-	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	pg, perr := s.roundListPage(r, p)
-	if perr != nil {
-		return perr
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "model/rounds", pg)
+	return finishForm(s, w, r, err, "model/rounds", func() (roundListPage, error) { return s.roundListPage(r, p) }, "/model-rounds/"+strconv.FormatInt(rd.ID, 10), "Đã mở đợt bình xét.")
 }
 
 type roundShowPage struct {
@@ -230,14 +208,8 @@ func (s *Server) roundDecide(w http.ResponseWriter, r *http.Request) error {
 		cid, _ := strconv.ParseInt(v, 10, 64)
 		in.Recognised = append(in.Recognised, emulation.Decision{CandidateID: cid, Reward: r.PostFormValue("reward_" + v)})
 	}
-	if _, err = s.Models.Decide(ctx, p, pg.Round.ID, in); err == nil {
-		return s.redirect(w, r, "/model-rounds/"+strconv.FormatInt(pg.Round.ID, 10), "success", "Đã ghi quyết định công nhận.")
-	}
-	if apperr.KindOf(err) != apperr.Invalid {
-		return err
-	}
-	withFormError(&pg.Page, r, err)
-	return s.render(w, r, http.StatusUnprocessableEntity, "model/round", pg)
+	_, err = s.Models.Decide(ctx, p, pg.Round.ID, in)
+	return finishForm(s, w, r, err, "model/round", builtPage(pg), "/model-rounds/"+strconv.FormatInt(pg.Round.ID, 10), "Đã ghi quyết định công nhận.")
 }
 
 type candidatePage struct {

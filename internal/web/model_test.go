@@ -113,6 +113,41 @@ func TestModelBadInputHTTP(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Tổng trọng số các tiêu chí là 90%") {
 			t.Fatalf("weights: %d\n%s", res.StatusCode, body)
 		}
+		// A round without a name comes back with the message; nothing is written.
+		rounds := scalar[int64](t, s, `SELECT COUNT(*) FROM model_rounds`)
+		res, body = ca.post("/model-rounds", url.Values{"form_nonce": {ca.nonce("/model-rounds")}, "name": {" "}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Hãy đặt tên đợt bình xét.") || scalar[int64](t, s, `SELECT COUNT(*) FROM model_rounds`) != rounds {
+			t.Fatalf("round without a name: %d\n%s", res.StatusCode, body)
+		}
+		// With a name it opens; a decision without a number comes back on the round page.
+		root := scalar[int64](t, s, `SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`)
+		set := scalar[int64](t, s, `SELECT MIN(id) FROM criteria_sets`)
+		res, _ = ca.post("/model-rounds", url.Values{"form_nonce": {ca.nonce("/model-rounds")}, "name": {"Đợt thử"}, "unit_id": {strconv.FormatInt(root, 10)}, "set_id": {strconv.FormatInt(set, 10)}})
+		roundURL := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(roundURL, "/model-rounds/") {
+			t.Fatalf("open a round: %d %q", res.StatusCode, roundURL)
+		}
+		res, body = ca.post(roundURL+"/decide", url.Values{"form_nonce": {"decide-nonce-0001"}, "number": {" "}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Hãy ghi số quyết định công nhận") || !strings.Contains(body, "Đợt thử") {
+			t.Fatalf("decision without a number: %d\n%s", res.StatusCode, body)
+		}
+		// Editing the registered model without a name: the form again, the model unchanged;
+		// with a name: saved, back to the model.
+		edit := "/models/" + strconv.FormatInt(id, 10) + "/edit"
+		form = modelForm(s, t, c.nonce(edit))
+		form.Set("name", "")
+		form.Set("problem", "Vấn đề mới")
+		res, body = c.postMultipart(edit, form, nil)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Hãy nhập tên mô hình, điển hình.") || !strings.Contains(body, "Vấn đề mới") {
+			t.Fatalf("edit without a name: %d\n%s", res.StatusCode, body)
+		}
+		form = modelForm(s, t, c.nonce(edit))
+		form.Set("name", "Quỹ tương trợ đoàn viên công đoàn")
+		res, _ = c.postMultipart(edit, form, nil)
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/models/"+strconv.FormatInt(id, 10) ||
+			scalar[string](t, s, `SELECT name FROM models WHERE id = ?`, id) != "Quỹ tương trợ đoàn viên công đoàn" {
+			t.Fatalf("edit: %d %q", res.StatusCode, loc)
+		}
 		// The public API: recognised models only, no token.
 		res, body = anon.get("/api/v1/public/models?year=" + strconv.Itoa(s.DB.Now().Year()))
 		var out struct {

@@ -99,7 +99,7 @@ func (s *Server) personShow(w http.ResponseWriter, r *http.Request) error {
 		pg.OpenUnits[pos.UnitID] = p.CanPath(org.ViewUnit, path)
 	}
 	if p.CanPath(org.ViewAudit, x.UnitPath) {
-		if pg.History, err = audit.Find(r.Context(), s.DB, audit.Filter{All: true, Entity: "person", EntityID: x.ID, Limit: 50}); err != nil {
+		if pg.History, err = audit.ForEntity(r.Context(), s.DB, "person", x.ID, 50); err != nil {
 			return err
 		}
 	}

@@ -167,14 +167,7 @@ func (s *Server) ruleAdd(w http.ResponseWriter, r *http.Request) error {
 		Area: r.PostFormValue("area"), Amount: atoi("amount"), Unit: r.PostFormValue("unit"), Extensions: atoi("extensions"), ExtensionDays: atoi("extension_days"),
 		EffectiveFrom: eff, Basis: r.PostFormValue("basis")}
 	rule, err := s.Petitions.AddRule(ctx, p, in)
-	if err != nil {
-		if apperr.KindOf(err) != apperr.Invalid {
-			return err
-		}
-		withFormError(&pg.Page, r, err)
-		return s.render(w, r, http.StatusUnprocessableEntity, "admin/rules", pg)
-	}
-	return s.redirect(w, r, "/admin/petition-rules", "success", "Đã thêm quy định: "+rule.Describe()+", áp dụng cho đơn nhận từ ngày "+FormatDate(rule.EffectiveFrom)+".")
+	return finishForm(s, w, r, err, "admin/rules", builtPage(pg), "/admin/petition-rules", "Đã thêm quy định: "+rule.Describe()+", áp dụng cho đơn nhận từ ngày "+FormatDate(rule.EffectiveFrom)+".")
 }
 
 type dashboardPage struct {

@@ -443,7 +443,11 @@ func TestStaffIntakeAndActions(t *testing.T) {
 		if status, body := st.post("admin", "/admin/petition-rules", url.Values{"kind": {"khieu-nai"}, "step": {"accept"}, "amount": {"6"}, "unit": {"working_days"}, "effective_from": {"01/01/2028"}, "basis": {"Nghị định thử"}}); status != http.StatusSeeOther {
 			t.Errorf("add rule: %d %s", status, body)
 		}
-		if _, body := st.get("admin", "/admin/petition-rules"); !strings.Contains(body, "Nghị định thử") || !strings.Contains(body, "01/07/2026") {
+		if status, body := st.post("admin", "/admin/petition-rules", url.Values{"kind": {"khieu-nai"}, "step": {"accept"}, "amount": {"0"}, "unit": {"working_days"}, "effective_from": {"01/01/2028"}, "basis": {"Nghị định sai"}}); status != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "Thời hạn từ 1 đến 365 ngày.") || !strings.Contains(body, "Nghị định sai") {
+			t.Errorf("add a rule of 0 days: %d", status)
+		}
+		if _, body := st.get("admin", "/admin/petition-rules"); !strings.Contains(body, "Nghị định thử") || !strings.Contains(body, "01/07/2026") || strings.Contains(body, "Nghị định sai") {
 			t.Error("rules page")
 		}
 		if status, body := st.get("canbo", "/petitions/dashboard"); status != 200 || !strings.Contains(body, "<svg") || !strings.Contains(body, "Sở Tư pháp") {

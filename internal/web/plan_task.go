@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"danvan/internal/apperr"
+	"danvan/internal/audit"
 	"danvan/internal/org"
 	"danvan/internal/plan"
 	"danvan/internal/sqldb"
@@ -217,14 +218,7 @@ type taskPage struct {
 	CanAssign   bool
 	PlanOpen    bool // the viewer may open the plan (a chi bộ's child task belongs to the committee's plan)
 	People      []personOption
-	History     []auditRow
-}
-
-// auditRow is one line of a record's history.
-type auditRow struct {
-	ActorName string
-	Summary   string
-	At        string
+	History     []audit.Row
 }
 
 func (s *Server) taskPageFor(r *http.Request, p *org.Principal, id int64) (taskPage, error) {
@@ -249,19 +243,8 @@ func (s *Server) taskPageFor(r *http.Request, p *org.Principal, id int64) (taskP
 			return pg, err
 		}
 	}
-	rows, err := s.DB.QueryContext(r.Context(), `SELECT actor_name, summary, at FROM audit_log WHERE entity = 'task' AND entity_id = ? ORDER BY id DESC LIMIT 50`, id)
-	if err != nil {
-		return pg, apperr.Wrap("web.taskPage", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a auditRow
-		if err := rows.Scan(&a.ActorName, &a.Summary, &a.At); err != nil {
-			return pg, apperr.Wrap("web.taskPage", err)
-		}
-		pg.History = append(pg.History, a)
-	}
-	return pg, nil
+	pg.History, err = audit.ForEntity(r.Context(), s.DB, "task", id, 50)
+	return pg, err
 }
 
 func (s *Server) taskShow(w http.ResponseWriter, r *http.Request) error {

@@ -101,6 +101,12 @@ func TestPlanAPIAndPages(t *testing.T) {
 		if n := scalar[int](t, s, `SELECT COUNT(*) FROM tasks`); n != before+1 {
 			t.Errorf("tasks %d → %d, want one more", before, n)
 		}
+		// The task page shows its history from the audit log.
+		created := scalar[int64](t, s, `SELECT MAX(id) FROM tasks WHERE title = 'Nhiệm vụ từ biểu mẫu'`)
+		if res, page := c.get("/tasks/" + strconv.FormatInt(created, 10)); res.StatusCode != 200 || !strings.Contains(page, `id="history-h"`) ||
+			!strings.Contains(page, "Giao nhiệm vụ &#34;Nhiệm vụ từ biểu mẫu&#34;") {
+			t.Errorf("task page history: %d", res.StatusCode)
+		}
 		docs := scalar[int](t, s, `SELECT COUNT(*) FROM gov_documents`)
 		res, page = c.post("/documents/new", url.Values{"notation": {"NQ/ĐUK số mười"}, "issuer": {"Đảng ủy"}, "issued_on": {"01/01/2026"}, "title": {"X"},
 			"unit_id": {strconv.FormatInt(committee, 10)}, "form_nonce": {c.nonce("/documents/new")}})

@@ -32,13 +32,14 @@ import (
 const appPassword = "web-test-matkhau-2026"
 
 // eachServer runs fn against the real application with the demo organisation, on SQLite
-// and, when DANVAN_TEST_POSTGRES_URL is set, on PostgreSQL.
-func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started)) {
+// and, when DANVAN_TEST_POSTGRES_URL is set, on PostgreSQL. opts adjust the app before
+// it starts (see app.Start).
+func eachServer(t *testing.T, fn func(t *testing.T, s *app.Started), opts ...func(*app.App)) {
 	t.Helper()
 	run := func(t *testing.T, dbURL string) {
 		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Demo: true, DemoPassword: appPassword}
 		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		s, err := app.Start(context.Background(), cfg, logger, io.Discard)
+		s, err := app.Start(context.Background(), cfg, logger, io.Discard, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -434,20 +435,24 @@ func TestHTTP(t *testing.T) {
 			}
 			_ = peopleimport.Columns
 		})
-
-		t.Run("lockout", func(t *testing.T) {
-			s.Auth.Throttle = auth.Throttle{SlowAfter: 100, LockAfter: 4, LockFor: time.Minute}
-			defer func() { s.Auth.Throttle = auth.DefaultThrottle }()
-			c := newClient(t, s)
-			for i := range 4 {
-				if res, _ := c.login("canbo", "sai-mat-khau-xyz"); res.StatusCode == http.StatusSeeOther {
-					t.Fatalf("wrong password %d accepted", i)
-				}
-			}
-			res, body := c.login("canbo", appPassword)
-			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "thử lại sau") {
-				t.Fatalf("locked account: %d", res.StatusCode)
-			}
-		})
 	})
+}
+
+// TestLoginLockoutHTTP: after LockAfter wrong passwords the right one is refused too. The
+// server gets its short throttle before it starts (changing it under the running server
+// would be a data race with the login handlers).
+func TestLoginLockoutHTTP(t *testing.T) {
+	quick := func(a *app.App) { a.Auth.Throttle = auth.Throttle{SlowAfter: 100, LockAfter: 4, LockFor: time.Minute} }
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		c := newClient(t, s)
+		for i := range 4 {
+			if res, _ := c.login("canbo", "sai-mat-khau-xyz"); res.StatusCode == http.StatusSeeOther {
+				t.Fatalf("wrong password %d accepted", i)
+			}
+		}
+		res, body := c.login("canbo", appPassword)
+		if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "thử lại sau") {
+			t.Fatalf("locked account: %d", res.StatusCode)
+		}
+	}, quick)
 }

@@ -1,4 +1,6 @@
-package gen
+// Package petitiongen fills a generated organisation (package gen) with synthetic
+// petitions for the performance figures of "Đơn thư" (`danvan gen --petitions N`).
+package petitiongen
 
 import (
 	"context"
@@ -8,21 +10,27 @@ import (
 
 	"danvan/internal/apperr"
 	"danvan/internal/calendar"
+	"danvan/internal/gen"
 	"danvan/internal/org"
 	"danvan/internal/petition"
 	"danvan/internal/search"
 	"danvan/internal/sqldb"
 )
 
-// Petitions writes Options.Petitions synthetic petitions (đơn thư) over the generated
-// agencies, received over the last two years with a realistic mix — 45% complaints, 20%
-// denunciations, 35% feedback; online, in person, by post, forwarded — and states by age:
-// old petitions mostly resolved or closed (a few still overdue), recent ones still being
-// classified, accepted or resolved. Each has its current deadline step, computed with
+// Generator returns the `danvan gen` generator of the petitions domain (--petitions n):
+// n synthetic petitions (đơn thư) over the generated agencies, received over the last two
+// years with a realistic mix — 45% complaints, 20% denunciations, 35% feedback; online,
+// in person, by post, forwarded — and states by age: old petitions mostly resolved or
+// closed (a few still overdue), recent ones still being classified, accepted or resolved. Each has its current deadline step, computed with
 // the statutory calendar, and the dashboard counters (petition_stats) are written to
 // match. No public history rows are written for them.
-func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
-	n := o.Petitions
+func Generator(n int) gen.Generator {
+	return func(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) error {
+		return generate(ctx, db, s, o, n)
+	}
+}
+
+func generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options, n int) error {
 	agencies := s.Units[org.KindAgency]
 	if n <= 0 || len(agencies) == 0 {
 		return nil
@@ -30,12 +38,12 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 	start := time.Now()
 	var firstID, firstStep int64
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM petitions`).Scan(&firstID); err != nil {
-		return apperr.Wrap("gen.Petitions", err)
+		return apperr.Wrap("petitiongen.generate", err)
 	}
 	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM petition_steps`).Scan(&firstStep); err != nil {
-		return apperr.Wrap("gen.Petitions", err)
+		return apperr.Wrap("petitiongen.generate", err)
 	}
-	w, err := NewWriter(ctx, db, o.BatchRows, Table{"petitions", petitionCols}, Table{"petition_steps", stepCols})
+	w, err := gen.NewWriter(ctx, db, o.BatchRows, gen.Table{Name: "petitions", Cols: petitionCols}, gen.Table{Name: "petition_steps", Cols: stepCols})
 	if err != nil {
 		return err
 	}
@@ -53,7 +61,7 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 		received, resolved, onTime int
 	}
 	stats := map[key]*counts{}
-	bump := func(u UnitRef, month string, k petition.Kind, rec, res, ot int) {
+	bump := func(u gen.UnitRef, month string, k petition.Kind, rec, res, ot int) {
 		c := stats[key{u.ID, month, k}]
 		if c == nil {
 			c = &counts{path: u.Path}
@@ -184,7 +192,7 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 	if err := w.Close(ctx); err != nil {
 		return err
 	}
-	if err := ResetSequences(ctx, db, "petitions", "petition_steps"); err != nil {
+	if err := gen.ResetSequences(ctx, db, "petitions", "petition_steps"); err != nil {
 		return err
 	}
 	err = db.Tx(ctx, func(tx *sqldb.Tx) error {
@@ -198,7 +206,7 @@ func Petitions(ctx context.Context, db *sqldb.DB, s *Summary, o Options) error {
 		return nil
 	})
 	if err != nil {
-		return apperr.Wrap("gen.Petitions", err)
+		return apperr.Wrap("petitiongen.generate", err)
 	}
 	if err := petition.NewService(db).RebuildRollups(ctx); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package gen_test
+package petitiongen_test
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 	"danvan/internal/gen"
 	"danvan/internal/org"
 	"danvan/internal/petition"
+	"danvan/internal/petition/petitiongen"
 	"danvan/internal/sqldb"
 )
 
-func TestPetitionsGenerator(t *testing.T) {
+func TestGenerator(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		s, err := gen.Run(ctx, db, gen.Options{Units: 200, People: 500, Seed: 3, BatchRows: 900, Petitions: 3000, Generators: []gen.Generator{gen.Petitions}})
+		s, err := gen.Run(ctx, db, gen.Options{Units: 200, People: 500, Seed: 3, BatchRows: 900, Generators: []gen.Generator{petitiongen.Generator(3000)}})
 		if err != nil {
 			t.Fatal(err)
 		}
