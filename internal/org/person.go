@@ -277,24 +277,34 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 		scope = Scope{Paths: []string{path}}
 	}
 	from := "people p"
-	if f.Query == "" && s.wideScope(ctx, scope) {
+	pat := search.LikePattern(f.Query)
+	plan := s.plan()
+	switch {
+	case pat == "" && s.scopeHolds(ctx, scope, plan.WideScope):
 		// SQLite: walk people in name order, filtering by path inside the index (0003).
 		from = "people p INDEXED BY people_name_key_path"
-	}
-	cond, cargs := scope.SQL("p.unit_path")
-	where = append(where, cond)
-	args = append(args, cargs...)
-	if pat := search.LikePattern(f.Query); pat != "" {
-		where = append(where, `p.name_fold LIKE ? ESCAPE '\'`)
-		args = append(args, pat)
-		narrow, nargs, err := s.nameIndex(ctx, f.Query)
+	case pat != "" && s.scopeHolds(ctx, scope, plan.ScanScope):
+		// A name in a wide scope: from the trigram index when the name is rare, else in
+		// name order through the index that also holds the folded name (0006).
+		narrow, nargs, err := s.nameIndex(ctx, f.Query, plan.RareName)
 		if err != nil {
 			return PeoplePage{}, apperr.Wrap(op, err)
 		}
 		if narrow != "" {
 			where = append(where, narrow)
 			args = append(args, nargs...)
+		} else if s.DB.Dialect() == sqldb.SQLite {
+			from = "people p INDEXED BY people_name_key_path"
 		}
+	}
+	// A name in a small scope (under scanScopeLimit people) needs no hint: the subtree's
+	// range of people_unit_path holds the folded name, so the test runs inside the index.
+	cond, cargs := scope.SQL("p.unit_path")
+	where = append(where, cond)
+	args = append(args, cargs...)
+	if pat != "" {
+		where = append(where, `p.name_fold LIKE ? ESCAPE '\'`)
+		args = append(args, pat)
 	}
 	if f.Title != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM positions ps WHERE ps.person_id = p.id AND ps.title = ? AND ps.end_date = '')`)
@@ -355,16 +365,46 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 // stops after a page.
 const wideScopeLimit = 3000
 
-// wideScope reports, on SQLite, whether the scope holds at least wideScopeLimit people
-// (a bounded count through the path index, well under a millisecond).
-func (s *Service) wideScope(ctx context.Context, scope Scope) bool {
-	if s.DB.Dialect() != sqldb.SQLite || len(scope.Paths) == 0 {
+// SearchPlan holds the thresholds that choose how the people list reads SQLite; a zero
+// field takes its default (wideScopeLimit, scanScopeLimit, rareNameLimit). Whatever the
+// plan, the results are the same: only the indexes read differ.
+type SearchPlan struct {
+	WideScope int // people in a scope from which an unfiltered list walks name order
+	ScanScope int // people in a scope from which a name search stops testing every name
+	RareName  int // trigram matches from which a name counts as common
+}
+
+func (s *Service) plan() SearchPlan {
+	pl := s.Search
+	if pl.WideScope <= 0 {
+		pl.WideScope = wideScopeLimit
+	}
+	if pl.ScanScope <= 0 {
+		pl.ScanScope = scanScopeLimit
+	}
+	if pl.RareName <= 0 {
+		pl.RareName = rareNameLimit
+	}
+	return pl
+}
+
+// scanScopeLimit is where a subtree stops counting as small for a name search on SQLite.
+// Below it, testing every folded name of the subtree inside people_unit_path (0006) costs
+// a few milliseconds (16.000 names: about 3 ms) and is cheaper than the trigram index,
+// whose matches for a common name run into the tens of thousands nationally.
+const scanScopeLimit = 40000
+
+// scopeHolds reports, on SQLite, whether the scope holds at least n people (a bounded
+// count through the path index: well under a millisecond for n = 3.000, about 2 ms for
+// 40.000). PostgreSQL plans with statistics and needs no hint: it answers false.
+func (s *Service) scopeHolds(ctx context.Context, scope Scope, n int) bool {
+	if s.DB.Dialect() != sqldb.SQLite || scope.Empty() {
 		return false
 	}
 	cond, args := scope.SQL("unit_path")
-	var n int
-	err := s.DB.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM people WHERE %s LIMIT %d)`, cond, wideScopeLimit), args...).Scan(&n)
-	return err == nil && n >= wideScopeLimit
+	var got int
+	err := s.DB.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM people WHERE %s LIMIT %d)`, cond, n), args...).Scan(&got)
+	return err == nil && got >= n
 }
 
 // rareNameLimit is where a name query stops counting as rare: below it the people list
@@ -377,7 +417,7 @@ const rareNameLimit = 2000
 // alone. The trigram index answers LIKE only when the pattern has a run of three
 // characters; the LIKE on p.name_fold stays, so the results are the same either way.
 // PostgreSQL needs no hint: its planner weighs the pg_trgm GIN index with statistics.
-func (s *Service) nameIndex(ctx context.Context, query string) (string, []any, error) {
+func (s *Service) nameIndex(ctx context.Context, query string, rare int) (string, []any, error) {
 	if s.DB.Dialect() != sqldb.SQLite {
 		return "", nil, nil
 	}
@@ -397,7 +437,7 @@ func (s *Service) nameIndex(ctx context.Context, query string) (string, []any, e
 	pat := "%" + strings.ReplaceAll(q, " ", "%") + "%"
 	// One pass over the trigram index: read the matching ids (up to the limit) and hand
 	// them to the list query, rather than counting first and searching again.
-	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf(`SELECT rowid FROM people_fts WHERE name_fold LIKE ? LIMIT %d`, rareNameLimit), pat)
+	rows, err := s.DB.QueryContext(ctx, fmt.Sprintf(`SELECT rowid FROM people_fts WHERE name_fold LIKE ? LIMIT %d`, rare), pat)
 	if err != nil {
 		return "", nil, err
 	}
@@ -410,7 +450,7 @@ func (s *Service) nameIndex(ctx context.Context, query string) (string, []any, e
 		}
 		ids = append(ids, strconv.FormatInt(id, 10))
 	}
-	if err := rows.Err(); err != nil || len(ids) >= rareNameLimit {
+	if err := rows.Err(); err != nil || len(ids) >= rare {
 		return "", nil, err
 	}
 	if len(ids) == 0 {
