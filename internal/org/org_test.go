@@ -461,9 +461,10 @@ func TestPeopleSearchSameResultsWhateverThePlan(t *testing.T) {
 			return nil
 		}
 		plans := map[string]org.SearchPlan{
-			"scan the subtree":       {},
-			"trigram for rare names": {WideScope: 5, ScanScope: 5, RareName: 1000},
-			"name order walk":        {WideScope: 5, ScanScope: 5, RareName: 1},
+			"scan the subtree":               {},
+			"first people in order":          {WideScope: 5, ScanScope: 5, WalkFirst: 100000},
+			"then trigram for rare names":    {WideScope: 5, ScanScope: 5, WalkFirst: 1, RareName: 1000},
+			"then the whole name order walk": {WideScope: 5, ScanScope: 5, WalkFirst: 1, RareName: 1},
 		}
 		for _, q := range []string{"nguyen van", "tran thi mai", "le duc dat", "a", "yen", "Nguyễn Văn", "zzz khong co"} {
 			var want []string
