@@ -46,8 +46,9 @@ measure() {
   t1=$(cpu_ticks "$2")
   awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec:/ {rps=$2}
-    /50% in/ {p50=$3*1000}
-    /95% in/ {p95=$3*1000}
+    # hey 0.1.4 prints "50% in", newer builds print "50%% in": match both
+    / 50%+ in / {p50=$3*1000}
+    / 95%+ in / {p95=$3*1000}
     /^ *\[[0-9]+\]/ {code=substr($1,2,3); n=$2; total+=n; if (code !~ /^2/) bad+=n}
     END {printf "%.0f %.2f %.2f %d %.3f\n", rps, p50, p95, bad+0, (total ? 1000*ticks/hz/total : 0)}' <<<"$out"
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"danvan/internal/auth"
 	"danvan/internal/dbtest"
 	"danvan/internal/org"
+	"danvan/internal/search"
 	"danvan/internal/sqldb"
 )
 
@@ -405,5 +407,101 @@ func TestPersonVisibleThroughAPositionInReach(t *testing.T) {
 		if _, err := f.svc.PersonByID(ctx, cell, x.ID); apperr.KindOf(err) != apperr.NotFound {
 			t.Fatalf("after the position ended: %v", err)
 		}
+	})
+}
+
+// The people list reads SQLite in one of several ways (a scan of the subtree's names, the
+// trigram index for a rare name, a walk in name order for a common one), chosen by counts.
+// Whatever the plan, a search returns exactly the people of the scope whose folded name
+// matches, in Vietnamese order, page after page. The plans are forced with small limits.
+func TestPeopleSearchSameResultsWhateverThePlan(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		family := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"}
+		middle := []string{"Văn", "Thị", "Đức", "Minh"}
+		given := []string{"An", "Ánh", "Bình", "Mai", "Hà", "Khang", "Thành", "Yến", "Đạt"}
+		type rec struct{ name, unit string }
+		var all []rec
+		err := db.Tx(ctx, func(tx *sqldb.Tx) error {
+			for i := range 600 {
+				u := f.a1x
+				if i%4 == 0 {
+					u = f.b // outside the subtree of A
+				}
+				name := family[i%len(family)] + " " + middle[(i/5)%len(middle)] + " " + given[(i/7)%len(given)]
+				if _, err := org.InsertPerson(ctx, tx, org.PersonInput{FullName: name, BirthYear: 1970 + i%30}, u); err != nil {
+					return err
+				}
+				all = append(all, rec{name, u.Path})
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mgr := principal(f.a, org.RoleManager)
+		list := func(svc *org.Service, q string) []string {
+			var out []string
+			after := ""
+			for range 100 {
+				page, err := svc.FindPeople(ctx, mgr, org.PeopleFilter{Query: q, After: after, Limit: 20})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range page.People {
+					out = append(out, p.FullName)
+				}
+				if page.Next == "" {
+					return out
+				}
+				after = page.Next
+			}
+			t.Fatal("more than 100 pages")
+			return nil
+		}
+		plans := map[string]org.SearchPlan{
+			"scan the subtree":               {},
+			"first people in order":          {WideScope: 5, ScanScope: 5, WalkFirst: 100000},
+			"then trigram for rare names":    {WideScope: 5, ScanScope: 5, WalkFirst: 1, RareName: 1000},
+			"then the whole name order walk": {WideScope: 5, ScanScope: 5, WalkFirst: 1, RareName: 1},
+		}
+		for _, q := range []string{"nguyen van", "tran thi mai", "le duc dat", "a", "yen", "Nguyễn Văn", "zzz khong co"} {
+			var want []string
+			fq := strings.Fields(search.Fold(q))
+			for _, r := range all {
+				if strings.HasPrefix(r.unit, f.a.Path) && matchesInOrder(search.Fold(r.name), fq) {
+					want = append(want, r.name)
+				}
+			}
+			sortByNameKey(want)
+			for name, pl := range plans {
+				svc := org.NewService(db)
+				svc.Search = pl
+				got := list(svc, q)
+				if strings.Join(got, "|") != strings.Join(want, "|") {
+					t.Fatalf("%s, %q: %d results, want %d\n got %v\nwant %v", name, q, len(got), len(want), got, want)
+				}
+			}
+		}
+	})
+}
+
+// matchesInOrder is the search rule written plainly: every word of the query appears in
+// the name, in order (the LIKE '%w1%w2%' of search.LikePattern).
+func matchesInOrder(name string, words []string) bool {
+	for _, w := range words {
+		i := strings.Index(name, w)
+		if i < 0 {
+			return false
+		}
+		name = name[i+len(w):]
+	}
+	return true
+}
+
+func sortByNameKey(names []string) {
+	sort.SliceStable(names, func(i, j int) bool {
+		return bytes.Compare(org.NameKey(names[i]), org.NameKey(names[j])) < 0
 	})
 }

@@ -127,6 +127,9 @@ type Service struct {
 	DB *sqldb.DB
 	// PathHooks run inside MoveUnit for domains that copy unit paths onto their rows.
 	PathHooks []PathHook
+	// Search tunes how the people list is planned on SQLite; the zero value is the
+	// production setting. Tests set small limits to reach every plan with little data.
+	Search SearchPlan
 }
 
 // NewService returns the organisation service.

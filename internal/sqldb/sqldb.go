@@ -50,7 +50,8 @@ type DB struct {
 	read    *sql.DB
 	now     func() time.Time
 	url     string
-	path    string // SQLite file path
+	path    string     // SQLite file path
+	stmts   *stmtCache // prepared read statements, SQLite only (nil on PostgreSQL)
 }
 
 // Options tune Open.
@@ -122,12 +123,16 @@ func Open(ctx context.Context, url string, o Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(0)
-	return &DB{dialect: SQLite, write: write, read: read, now: now, url: url, path: path}, nil
+	return &DB{dialect: SQLite, write: write, read: read, now: now, url: url, path: path, stmts: newStmtCache(read)}, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	if db.stmts != nil {
+		err = db.stmts.close()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -159,11 +164,21 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // QueryContext runs a read query on the read pool.
 func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if db.stmts != nil {
+		if st := db.stmts.get(ctx, q); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
 	return db.read.QueryContext(ctx, Rebind(db.dialect, q), args...)
 }
 
 // QueryRowContext runs a one-row read query on the read pool.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if db.stmts != nil {
+		if st := db.stmts.get(ctx, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return db.read.QueryRowContext(ctx, Rebind(db.dialect, q), args...)
 }
 

@@ -697,10 +697,32 @@ func (s *Server) collectWork(ctx context.Context, p *org.Principal) ([]workRow, 
 
 type myWorkPage struct {
 	Page
-	Items   []workRow
+	Items   []workRow // the current page of the selection
+	Total   int       // every open item, whatever the selection
 	Overdue int
 	DueSoon int
+	Kinds   []workFilter // one per kind present, with its count
+	States  []workFilter // overdue, due soon
+	Kind    string       // selected kind, "" for all
+	State   string       // selected state, "" for all
+	Shown   int          // items in the selection
+	From    int          // 1-based position of the first item on this page
+	To      int          // position of the last one
+	PrevURL string
+	NextURL string
 }
+
+// workFilter is one choice above the list of "Việc của tôi", with its count and link.
+type workFilter struct {
+	Value, Label, URL string
+	Count             int
+	Current           bool
+}
+
+// myWorkPageSize is how many items one page of "Việc của tôi" shows. A person with 500
+// open items gets the nearest 50 first and the counts of all; a 500-row table is neither
+// readable on a phone nor cheap to render (about 6 ms of html/template per request).
+const myWorkPageSize = 50
 
 func (s *Server) myWork(w http.ResponseWriter, r *http.Request) error {
 	p, err := requireUser(r)
@@ -711,7 +733,28 @@ func (s *Server) myWork(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg := myWorkPage{Page: s.page(r, "Việc của tôi", "mywork", Crumb{Label: "Việc của tôi"}), Items: items}
+	q := r.URL.Query()
+	pg := myWorkPage{Page: s.page(r, "Việc của tôi", "mywork", Crumb{Label: "Việc của tôi"}), Total: len(items),
+		Kind: q.Get("kind"), State: q.Get("state")}
+	link := func(kind, state string, page int) string {
+		v := url.Values{}
+		if kind != "" {
+			v.Set("kind", kind)
+		}
+		if state != "" {
+			v.Set("state", state)
+		}
+		if page > 1 {
+			v.Set("page", strconv.Itoa(page))
+		}
+		if len(v) == 0 {
+			return "/my-work"
+		}
+		return "/my-work?" + v.Encode()
+	}
+	kindCount := map[string]int{}
+	var kinds []string
+	var sel []workRow
 	for _, it := range items {
 		switch it.Badge.State {
 		case work.Overdue:
@@ -719,6 +762,48 @@ func (s *Server) myWork(w http.ResponseWriter, r *http.Request) error {
 		case work.DueSoon:
 			pg.DueSoon++
 		}
+		if kindCount[it.Kind] == 0 {
+			kinds = append(kinds, it.Kind)
+		}
+		kindCount[it.Kind]++
+		if (pg.Kind == "" || it.Kind == pg.Kind) && (pg.State == "" || string(it.Badge.State) == pg.State) {
+			sel = append(sel, it)
+		}
+	}
+	if len(kinds) > 1 {
+		pg.Kinds = append(pg.Kinds, workFilter{Label: "Tất cả", Count: len(items), URL: link("", pg.State, 1), Current: pg.Kind == ""})
+		for _, k := range kinds {
+			pg.Kinds = append(pg.Kinds, workFilter{Value: k, Label: k, Count: kindCount[k], URL: link(k, pg.State, 1), Current: pg.Kind == k})
+		}
+	}
+	for _, st := range []struct {
+		state work.State
+		label string
+		n     int
+	}{{work.Overdue, "Quá hạn", pg.Overdue}, {work.DueSoon, "Sắp đến hạn", pg.DueSoon}} {
+		if st.n > 0 || pg.State == string(st.state) {
+			cur := pg.State == string(st.state)
+			u := link(pg.Kind, string(st.state), 1)
+			if cur {
+				u = link(pg.Kind, "", 1) // a second click lifts the filter
+			}
+			pg.States = append(pg.States, workFilter{Value: string(st.state), Label: st.label, Count: st.n, URL: u, Current: cur})
+		}
+	}
+	pg.Shown = len(sel)
+	page, _ := strconv.Atoi(q.Get("page"))
+	last := (len(sel) + myWorkPageSize - 1) / myWorkPageSize
+	if page < 1 || page > last {
+		page = 1
+	}
+	start := (page - 1) * myWorkPageSize
+	end := min(start+myWorkPageSize, len(sel))
+	pg.Items, pg.From, pg.To = sel[start:end], start+1, end
+	if page > 1 {
+		pg.PrevURL = link(pg.Kind, pg.State, page-1)
+	}
+	if page < last {
+		pg.NextURL = link(pg.Kind, pg.State, page+1)
 	}
 	return s.render(w, r, http.StatusOK, "plan/mywork", pg)
 }

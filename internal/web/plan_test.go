@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -133,3 +134,90 @@ func TestPlanAPIAndPages(t *testing.T) {
 }
 
 func jsonStr(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// "Việc của tôi" of a person with many open items shows the nearest 50 first, the counts
+// of all, a filter per kind, and pages that together hold every item exactly once.
+func TestMyWorkPagesAndFilters(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		ctx := context.Background()
+		uid := scalar[int64](t, s, `SELECT id FROM users WHERE username = 'bithu1'`)
+		lead := scalar[int64](t, s, `SELECT person_id FROM users WHERE username = 'bithu1'`)
+		committee := scalar[int64](t, s, `SELECT id FROM units WHERE code = 'STP-DB'`)
+		tok, err := s.Auth.CreateToken(ctx, uid, "thử việc của tôi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for i := range 110 {
+			due := start.AddDate(0, 0, 30+i).Format("2006-01-02")
+			body := `{"title":"Việc số ` + strconv.Itoa(i) + `","unit_id":` + strconv.FormatInt(committee, 10) + `,"lead_id":` + strconv.FormatInt(lead, 10) +
+				`,"start_on":"` + start.Format("2006-01-02") + `","due_on":"` + due + `"}`
+			if st, out := apiCall(t, s, tok, "POST", "/api/v1/tasks", body); st != http.StatusCreated {
+				t.Fatalf("task %d: %d %v", i, st, out)
+			}
+		}
+		_, all := apiCall(t, s, tok, "GET", "/api/v1/me/work", "")
+		total := int(all["count"].(float64))
+		if total < 110 {
+			t.Fatalf("API lists %d items, want at least 110", total)
+		}
+		c := newClient(t, s)
+		c.mustLogin("bithu1")
+		rows := func(page string) []string {
+			var out []string
+			for _, part := range strings.Split(page, `<td data-label="Việc"><a href="`)[1:] {
+				out = append(out, part[:strings.Index(part, `"`)])
+			}
+			return out
+		}
+		seen := map[string]bool{}
+		next, pages := "/my-work", 0
+		for next != "" {
+			res, page := c.get(next)
+			if res.StatusCode != 200 {
+				t.Fatalf("GET %s: %d", next, res.StatusCode)
+			}
+			if !strings.Contains(page, strconv.Itoa(total)+" việc cần làm") {
+				t.Fatalf("%s: the total %d is not shown", next, total)
+			}
+			got := rows(page)
+			if len(got) == 0 || len(got) > 50 {
+				t.Fatalf("%s: %d rows", next, len(got))
+			}
+			for _, l := range got {
+				if seen[l] {
+					t.Fatalf("%s listed twice", l)
+				}
+				seen[l] = true
+			}
+			pages++
+			next = ""
+			if i := strings.Index(page, `href="/my-work?page=`); i >= 0 && strings.Contains(page[i:i+80], "Trang sau") {
+				next = html.UnescapeString(page[i+6 : i+6+strings.Index(page[i+6:], `"`)])
+			}
+		}
+		if len(seen) != total || pages != (total+49)/50 {
+			t.Errorf("%d pages with %d items, want %d items", pages, len(seen), total)
+		}
+		// The first page starts with the nearest deadline: the API's first item.
+		items := all["items"].([]any)
+		_, first := c.get("/my-work")
+		if got := rows(first); got[0] != items[0].(map[string]any)["link"] {
+			t.Errorf("first row %s, want %v", got[0], items[0])
+		}
+		// A filter by kind keeps only that kind and says how many.
+		_, tasks := c.get("/my-work?kind=" + url.QueryEscape("Nhiệm vụ"))
+		if !strings.Contains(tasks, `aria-current="page">Nhiệm vụ (`) {
+			t.Errorf("the kind filter is not marked as chosen")
+		}
+		for _, l := range rows(tasks) {
+			if !strings.HasPrefix(l, "/tasks/") {
+				t.Errorf("kind filter lets %s through", l)
+			}
+		}
+		_, none := c.get("/my-work?kind=kh%C3%B4ng-c%C3%B3")
+		if !strings.Contains(none, "Không có việc nào theo lựa chọn này") {
+			t.Errorf("an unknown kind should say nothing matches")
+		}
+	})
+}
