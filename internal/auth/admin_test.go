@@ -181,6 +181,13 @@ func TestEndSessions(t *testing.T) {
 			}
 			return b
 		}
+		anon, err := scs.GobCodec{}.Encode(exp, map[string]any{"flashes": []string{"info|x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CommitCtx(ctx, "anon", anon, exp); err != nil {
+			t.Fatal(err)
+		}
 		for tok, uid := range map[string]int64{"a1": f.staff.ID, "a2": f.staff.ID, "keep": f.staff.ID, "other": f.inB.ID} {
 			if err := st.CommitCtx(ctx, tok, data(uid), exp); err != nil {
 				t.Fatal(err)
@@ -193,11 +200,44 @@ func TestEndSessions(t *testing.T) {
 		if err := db.Tx(ctx, func(tx *sqldb.Tx) error { return auth.EndSessions(ctx, tx, f.staff.ID, "keep") }); err != nil {
 			t.Fatal(err)
 		}
-		for tok, want := range map[string]bool{"a1": false, "a2": false, "old": false, "keep": true, "other": true} {
+		for tok, want := range map[string]bool{"a1": false, "a2": false, "old": false, "keep": true, "other": true, "anon": true} {
 			_, found, err := st.FindCtx(ctx, tok)
 			if err != nil || found != want {
 				t.Errorf("session %s: found %v, want %v (%v)", tok, found, want, err)
 			}
+		}
+	})
+}
+
+// TestAccountsFollowUnitMoves: moving a unit rewrites its accounts' home path (the hook
+// internal/app registers), so the new parent's administrator reaches them.
+func TestAccountsFollowUnitMoves(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		f := newAdminFixture(t, db)
+		o := org.NewService(db)
+		o.PathHooks = append(o.PathHooks, org.ReplacePathPrefix("users", "unit_path"))
+		moved, err := o.MoveUnit(ctx, principalOf(t, db, f.sys), f.a.ID, f.b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var path string
+		if err := db.QueryRowContext(ctx, `SELECT unit_path FROM users WHERE id = ?`, f.staff.ID).Scan(&path); err != nil || path != moved.Path {
+			t.Fatalf("staff's home path %q, want %q (%v)", path, moved.Path, err)
+		}
+		var adminB auth.User
+		err = db.Tx(ctx, func(tx *sqldb.Tx) error {
+			var err error
+			if adminB, err = auth.CreateUser(ctx, tx, auth.NewUser{Username: "quantri.b", Password: "mat-khau-thu-2026", UnitID: f.b.ID}); err != nil {
+				return err
+			}
+			return org.InsertGrant(ctx, tx, adminB.ID, f.b, org.RoleAdmin)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := auth.NewService(db).AccountByID(ctx, principalOf(t, db, adminB), f.staff.ID); err != nil {
+			t.Errorf("B's administrator after the move: %v", err)
 		}
 	})
 }

@@ -50,10 +50,8 @@ func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, exp
 			return nil
 		}
 	}
-	var user any
-	if id := sessionUserID(b); id != 0 {
-		user = id
-	}
+	// 0 for an anonymous session, so that NULL means only "written before migration 0004".
+	user := sessionUserID(b)
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES (?, ?, ?, ?)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, user_id = excluded.user_id`, token, b, sqldb.FormatTime(expiry), user)
 	return err
@@ -97,8 +95,8 @@ const SessionUserKey = "user_id"
 
 // EndSessions deletes the stored sessions of an account except the one whose token is
 // keep (the administrator's own, when they act on their own account), inside tx. Sessions
-// written before migration 0004 carry no user_id yet: they are read once here and tied
-// to their account first, so none survives.
+// written before migration 0004 carry no user_id (NULL; later ones carry 0 when
+// anonymous): they are read here and tied to their account first, so none survives.
 func EndSessions(ctx context.Context, tx *sqldb.Tx, userID int64, keep string) error {
 	rows, err := tx.QueryContext(ctx, `SELECT token, data FROM sessions WHERE user_id IS NULL`)
 	if err != nil {

@@ -5,7 +5,8 @@
 -- subtree; a folded name for searching without diacritics (auth fills it, and fills the
 -- accounts made before this migration at start-up); when it was disabled and when it last
 -- signed in. sessions.user_id ties a stored session to its account so a password reset or
--- a disabling ends that account's sessions (auth.SessionStore fills it on every write).
+-- a disabling ends that account's sessions (auth.SessionStore writes it every time: 0 for an
+-- anonymous session; NULL only on the sessions stored before this migration).
 ALTER TABLE users ADD COLUMN unit_id INTEGER REFERENCES units(id);
 ALTER TABLE users ADD COLUMN unit_path TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN name_fold TEXT NOT NULL DEFAULT '';
