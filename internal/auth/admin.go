@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/mail"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -247,7 +248,7 @@ func (s *Service) CreateAccount(ctx context.Context, p *org.Principal, in Accoun
 	if msg := ValidatePassword(in.Password); msg != "" {
 		v.Add("password", msg)
 	}
-	if in.Email != "" && (len(in.Email) > 200 || !strings.Contains(in.Email, "@")) {
+	if addr, err := mail.ParseAddress(in.Email); in.Email != "" && (err != nil || addr.Address != in.Email || len(in.Email) > 200) {
 		v.Add("email", "Địa chỉ thư điện tử không hợp lệ.")
 	}
 	var u User

@@ -163,8 +163,9 @@ func TestAdminUsers(t *testing.T) {
 			if strings.Contains(body, "ngan-qua") || !strings.Contains(body, `value="yeu.matkhau"`) {
 				t.Error("weak password: the password is echoed or the username lost")
 			}
-			res, body = admin.postForm("/admin/users/new", "/admin/users", url.Values{"username": {"Có Dấu"}, "unit_id": {""}})
-			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "chữ thường không dấu") || !strings.Contains(body, "Vui lòng chọn đơn vị") {
+			res, body = admin.postForm("/admin/users/new", "/admin/users", url.Values{"username": {"Có Dấu"}, "unit_id": {""}, "email": {"khong-phai-thu"}})
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "chữ thường không dấu") || !strings.Contains(body, "Vui lòng chọn đơn vị") ||
+				!strings.Contains(body, "thư điện tử không hợp lệ") {
 				t.Errorf("bad username / no unit: %d", res.StatusCode)
 			}
 			if n := scalar[int](t, s, `SELECT COUNT(*) FROM users WHERE username IN ('yeu.matkhau', 'bithu1')`); n != 1 {
