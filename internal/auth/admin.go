@@ -421,6 +421,31 @@ func (s *Service) Unlock(ctx context.Context, p *org.Principal, id int64) error 
 	})
 }
 
+// PeopleWithAccounts reports which of the people already have an account (one query).
+func PeopleWithAccounts(ctx context.Context, q sqldb.Querier, personIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(personIDs) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(personIDs))
+	for i, id := range personIDs {
+		ids[i] = strconv.FormatInt(id, 10) // integers, not text from input
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT person_id FROM users WHERE person_id IN (`+strings.Join(ids, ",")+`)`)
+	if err != nil {
+		return nil, apperr.Wrap("auth.PeopleWithAccounts", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, apperr.Wrap("auth.PeopleWithAccounts", err)
+		}
+		out[id] = true
+	}
+	return out, apperr.Wrap("auth.PeopleWithAccounts", rows.Err())
+}
+
 // homeUnit is the account's home unit for its audit entries (0 if none).
 func homeUnit(ctx context.Context, tx *sqldb.Tx, userID int64) int64 {
 	var unit sql.NullInt64

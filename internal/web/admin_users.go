@@ -151,12 +151,12 @@ func (s *Server) accountForm(r *http.Request, p *org.Principal, personID, unitID
 			return pg, err
 		}
 		pg.People = res.People
-		for _, x := range pg.People {
-			var n int
-			if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE person_id = ?`, x.ID).Scan(&n); err != nil {
-				return pg, err
-			}
-			pg.Linked[x.ID] = n > 0
+		ids := make([]int64, len(pg.People))
+		for i, x := range pg.People {
+			ids[i] = x.ID
+		}
+		if pg.Linked, err = auth.PeopleWithAccounts(ctx, s.DB, ids); err != nil {
+			return pg, err
 		}
 	}
 	var err error

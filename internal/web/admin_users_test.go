@@ -85,6 +85,10 @@ func TestAdminUsers(t *testing.T) {
 			if !strings.Contains(body, ">bithu1</a>") || strings.Contains(body, ">dangvien1</a>") {
 				t.Errorf("search %q: want bithu1 only", search.Fold(name))
 			}
+			// The create form's person search marks people who already have an account.
+			if _, body := admin.get("/admin/users/new?person_q=" + url.QueryEscape(search.Fold(name))); !strings.Contains(body, name) || !strings.Contains(body, "Đã có tài khoản") {
+				t.Errorf("person search on the create form: %s without the account mark", name)
+			}
 			cell := scalar[int64](t, s, `SELECT unit_id FROM users WHERE username = 'bithucb1'`)
 			_, body = admin.get("/admin/users?unit=" + strconv.FormatInt(cell, 10))
 			if !strings.Contains(body, ">bithucb1</a>") || strings.Contains(body, ">bithu1</a>") {
