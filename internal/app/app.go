@@ -85,6 +85,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a := &App{Config: cfg, DB: db, Logger: logger}
 	a.Org = org.NewService(db)
 	a.Auth = auth.NewService(db)
+	// Accounts carry their home unit's path (migration 0004) and a folded name.
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("users", "unit_path"))
+	if err := auth.FoldPendingNames(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Files = &attach.Store{DB: db, Dir: filepath.Join(cfg.DataDir, "files"), MaxSize: attach.DefaultMaxSize}
 	a.Notify = notify.NewService(db)
 	// The calendar's administrator adjustments live in the database; the petitions domain

@@ -215,7 +215,7 @@ func cmdUser(ctx context.Context, env Env, args []string) error {
 		}
 		var u auth.User
 		err = db.Tx(ctx, func(tx *sqldb.Tx) error {
-			u, err = auth.CreateUser(ctx, tx, auth.NewUser{Username: username, Password: pw, DisplayName: display})
+			u, err = auth.CreateUser(ctx, tx, auth.NewUser{Username: username, Password: pw, DisplayName: display, UnitID: unitID})
 			return err
 		})
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
 	"danvan/internal/org"
+	"danvan/internal/search"
 	"danvan/internal/sqldb"
 )
 
@@ -25,6 +26,7 @@ type User struct {
 	DisplayName string
 	Email       string
 	PersonID    int64
+	UnitID      int64 // home unit: where the account is managed; 0 if none
 	Disabled    bool
 	CreatedAt   string
 }
@@ -69,6 +71,7 @@ type NewUser struct {
 	DisplayName string
 	Email       string
 	PersonID    int64
+	UnitID      int64 // home unit; 0 takes the linked person's unit
 }
 
 // CreateUser adds an account inside tx (so set-up and demo can add grants in the same
@@ -94,33 +97,51 @@ func CreateUser(ctx context.Context, tx *sqldb.Tx, in NewUser) (User, error) {
 		return User{}, err
 	}
 	now := sqldb.FormatTime(tx.Now())
-	var person any
+	var person, unit any
 	if in.PersonID != 0 {
 		person = in.PersonID
+		if in.UnitID == 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT unit_id FROM people WHERE id = ?`, in.PersonID).Scan(&in.UnitID); err != nil {
+				return User{}, &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Dữ liệu chưa hợp lệ.", Fields: map[string]string{"person_id": "Không tìm thấy người này."}}
+			}
+		}
 	}
-	id, err := tx.InsertID(ctx, `INSERT INTO users (username, password_hash, person_id, display_name, email, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		in.Username, HashPassword(in.Password), person, in.DisplayName, in.Email, now, now)
+	unitPath := ""
+	if in.UnitID != 0 {
+		unit = in.UnitID
+		if err := tx.QueryRowContext(ctx, `SELECT path FROM units WHERE id = ?`, in.UnitID).Scan(&unitPath); err != nil {
+			return User{}, &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Dữ liệu chưa hợp lệ.", Fields: map[string]string{"unit_id": "Không tìm thấy đơn vị."}}
+		}
+	}
+	id, err := tx.InsertID(ctx, `INSERT INTO users (username, password_hash, person_id, display_name, name_fold, email, unit_id, unit_path, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.Username, HashPassword(in.Password), person, in.DisplayName, search.Fold(in.DisplayName), in.Email, unit, unitPath, now, now)
 	if err != nil {
 		if sqldb.IsUniqueViolation(err) {
-			return User{}, &apperr.Error{Kind: apperr.Conflict, Op: op, Message: "Tên đăng nhập đã có người dùng.", Fields: map[string]string{"username": "Tên đăng nhập đã có người dùng."}}
+			return User{}, &apperr.Error{Kind: apperr.Conflict, Op: op, Message: msgUsernameTaken, Fields: map[string]string{"username": msgUsernameTaken}}
 		}
 		return User{}, apperr.Wrap(op, err)
 	}
-	u := User{ID: id, Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, PersonID: in.PersonID, CreatedAt: now}
-	err = audit.Record(ctx, tx, audit.Entry{Entity: "user", EntityID: id, Action: "create", Summary: "Tạo tài khoản " + u.Username, After: u})
+	u := User{ID: id, Username: in.Username, DisplayName: in.DisplayName, Email: in.Email, PersonID: in.PersonID, UnitID: in.UnitID, CreatedAt: now}
+	var unitID int64
+	if unitPath != "" {
+		unitID = in.UnitID
+	}
+	err = audit.Record(ctx, tx, audit.Entry{UnitID: unitID, Entity: "user", EntityID: id, Action: "create", Summary: "Tạo tài khoản " + u.Username, After: u})
 	return u, err
 }
+
+const msgUsernameTaken = "Tên đăng nhập này đã có người dùng. Vui lòng chọn tên khác."
 
 // GetUser reads an account.
 func GetUser(ctx context.Context, q sqldb.Querier, id int64) (User, error) {
 	var u User
-	var person sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT id, username, display_name, email, person_id, disabled, created_at FROM users WHERE id = ?`, id).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &person, &u.Disabled, &u.CreatedAt)
+	var person, unit sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT id, username, display_name, email, person_id, unit_id, disabled, created_at FROM users WHERE id = ?`, id).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &person, &unit, &u.Disabled, &u.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, apperr.New(apperr.NotFound, "auth.GetUser", "Không tìm thấy tài khoản.")
 	}
-	u.PersonID = person.Int64
+	u.PersonID, u.UnitID = person.Int64, unit.Int64
 	return u, apperr.Wrap("auth.GetUser", err)
 }
 
@@ -177,6 +198,9 @@ func (s *Service) Login(ctx context.Context, username, password, address string)
 		return User{}, errors.Join(errBadLogin(), s.fail(ctx, keys))
 	}
 	if _, err := s.DB.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = ?`, keys[0]); err != nil {
+		return User{}, apperr.Wrap("auth.Login", err)
+	}
+	if _, err := s.DB.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, sqldb.FormatTime(s.DB.Now()), id); err != nil {
 		return User{}, apperr.Wrap("auth.Login", err)
 	}
 	return GetUser(ctx, s.DB, id)
@@ -262,20 +286,31 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPw, newPw
 	if msg := ValidatePassword(newPw); msg != "" {
 		return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: msg, Fields: map[string]string{"new_password": msg}}
 	}
-	return s.SetPassword(ctx, userID, newPw)
+	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		return writePassword(ctx, tx, userID, newPw, "Đổi mật khẩu")
+	})
 }
 
-// SetPassword replaces a password without the old one (administrator, command line).
+// SetPassword replaces a password without the old one (command line) and ends every
+// session of the account: whoever knew the old password is signed out.
 func (s *Service) SetPassword(ctx context.Context, userID int64, pw string) error {
 	if msg := ValidatePassword(pw); msg != "" {
 		return &apperr.Error{Kind: apperr.Invalid, Op: "auth.SetPassword", Message: msg, Fields: map[string]string{"new_password": msg}}
 	}
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, HashPassword(pw), sqldb.FormatTime(tx.Now()), userID); err != nil {
-			return apperr.Wrap("auth.SetPassword", err)
+		if err := writePassword(ctx, tx, userID, pw, "Đặt lại mật khẩu"); err != nil {
+			return err
 		}
-		return audit.Record(ctx, tx, audit.Entry{Entity: "user", EntityID: userID, Action: "password", Summary: "Đổi mật khẩu"})
+		return EndSessions(ctx, tx, userID, "")
 	})
+}
+
+// writePassword stores a new password hash with its audit entry.
+func writePassword(ctx context.Context, tx *sqldb.Tx, userID int64, pw, summary string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?`, HashPassword(pw), sqldb.FormatTime(tx.Now()), userID); err != nil {
+		return apperr.Wrap("auth.writePassword", err)
+	}
+	return audit.Record(ctx, tx, audit.Entry{UnitID: homeUnit(ctx, tx, userID), Entity: "user", EntityID: userID, Action: "password", Summary: summary})
 }
 
 func hashToken(tok string) string {
@@ -415,6 +450,11 @@ func (s *Service) Setup(ctx context.Context, in SetupInput) (User, error) {
 		if err != nil {
 			return err
 		}
+		// The first administrator's home unit is the root made with them.
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET unit_id = ?, unit_path = ? WHERE id = ?`, root.ID, root.Path, u.ID); err != nil {
+			return apperr.Wrap(op, err)
+		}
+		u.UnitID = root.ID
 		return org.InsertGrant(ctx, tx, u.ID, root, org.RoleAdmin)
 	})
 	return u, err

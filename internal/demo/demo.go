@@ -295,7 +295,7 @@ func loadOrg(ctx context.Context, db *sqldb.DB, password string) (*Org, bool, er
 				}
 			}
 			u, err := auth.CreateUser(ctx, tx, auth.NewUser{Username: acc.user, Password: password, DisplayName: name, PersonID: acc.person,
-				Email: acc.user + "@danvan.local"})
+				UnitID: acc.unit.ID, Email: acc.user + "@danvan.local"})
 			if err != nil {
 				return err
 			}

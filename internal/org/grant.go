@@ -47,7 +47,8 @@ func InsertGrant(ctx context.Context, tx *sqldb.Tx, userID int64, unit Unit, rol
 		Summary: fmt.Sprintf("Phân quyền %s tại %s", role.Label(), unit.Name), After: Grant{ID: id, UserID: userID, UnitID: unit.ID, Role: role}})
 }
 
-// RevokeRole removes a grant. Errors: Forbidden, NotFound.
+// RevokeRole removes a grant. Errors: Forbidden, NotFound, Conflict (the actor's own last
+// administrator grant).
 func (s *Service) RevokeRole(ctx context.Context, p *Principal, grantID int64) error {
 	const op = "org.RevokeRole"
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
@@ -59,6 +60,17 @@ func (s *Service) RevokeRole(ctx context.Context, p *Principal, grantID int64) e
 		}
 		if !p.CanPath(GrantRoles, g.UnitPath) {
 			return apperr.New(apperr.Forbidden, op, "Chỉ quản trị hệ thống được phân quyền.")
+		}
+		if g.UserID == p.UserID && g.Role == RoleAdmin {
+			// An administrator removing their own last admin grant would lock themselves
+			// (and perhaps everyone) out of administration.
+			var others int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM role_grants WHERE user_id = ? AND role = ? AND id <> ?`, g.UserID, string(RoleAdmin), g.ID).Scan(&others); err != nil {
+				return apperr.Wrap(op, err)
+			}
+			if others == 0 {
+				return apperr.New(apperr.Conflict, op, "Bạn không thể thu hồi quyền quản trị cuối cùng của chính mình. Hãy nhờ một quản trị viên khác nếu cần.")
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM role_grants WHERE id = ?`, grantID); err != nil {
 			return apperr.Wrap(op, err)

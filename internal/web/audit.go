@@ -87,6 +87,8 @@ type adminPage struct {
 	// CanSystem: an administrator, who also keeps the calendar, the petitions' time
 	// limits and the models' criteria sets (ManageSystem).
 	CanSystem bool
+	// CanAccounts: an administrator of some unit, who manages its accounts (/admin/users).
+	CanAccounts bool
 }
 
 // adminIndex is the “Quản trị” section: what an administrator or a manager can open.
@@ -96,6 +98,6 @@ func (s *Server) adminIndex(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := adminPage{Page: s.page(r, "Quản trị", "admin", Crumb{Label: "Quản trị"}), CanAudit: !p.Scope(org.ViewAudit).Empty(),
-		CanSystem: p.CanAnywhere(org.ManageSystem)}
+		CanSystem: p.CanAnywhere(org.ManageSystem), CanAccounts: auth.CanManageAccounts(p)}
 	return s.render(w, r, http.StatusOK, "admin/index", pg)
 }

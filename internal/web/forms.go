@@ -13,6 +13,7 @@ import (
 
 	"danvan/internal/apperr"
 	"danvan/internal/attach"
+	"danvan/internal/auth"
 	"danvan/internal/sqldb"
 )
 
@@ -23,7 +24,7 @@ const (
 )
 
 const (
-	sessionUserKey  = "user_id"
+	sessionUserKey  = auth.SessionUserKey
 	sessionFlashKey = "flashes"
 )
 

@@ -143,6 +143,7 @@ func (s *Server) routes() {
 	s.peopleImportRoutes() // before orgRoutes: /people/import is not /people/{id}
 	s.orgRoutes()
 	s.auditRoutes()
+	s.adminUserRoutes()
 	s.notifyRoutes()
 	s.fileRoutes()
 	s.apiRoutes()

@@ -38,9 +38,18 @@ func samplePages() map[string]any {
 	pos := org.Position{ID: 1, PersonID: 1, UnitID: 2, UnitName: unit.Name, Title: "bi-thu", StartDate: "2021-03-01"}
 	person := org.Person{ID: 1, FullName: "Trần Thị <i>Bình</i>", Gender: "nu", BirthYear: 1985, Email: "b@example.vn", Phone: "0912345678", PartyMember: true, UnitID: 2, UnitName: unit.Name, Positions: []org.Position{pos}}
 	row := audit.Row{ID: 1, At: "2026-11-25T02:12:00Z", ActorID: 1, ActorName: "Nguyễn Văn A", Address: "127.0.0.1", UnitID: 2, Entity: "person", EntityID: 1, Action: "create", Summary: "Thêm người <script>", After: `{"a":1}`}
+	acct := auth.Account{User: auth.User{ID: 3, Username: "binh.tt", DisplayName: person.FullName, PersonID: 1, UnitID: 2, CreatedAt: "2026-11-25T02:12:00Z"},
+		PersonName: person.FullName, UnitName: unit.Name, UnitPath: unit.Path, LastLoginAt: "2026-11-26T02:12:00Z", LockedUntil: "2026-11-26T02:30:00Z", Failures: 10,
+		Grants: []org.Grant{{ID: 1, UserID: 3, UnitID: 2, UnitPath: "/1/2/", UnitName: unit.Name, Role: org.RoleMember}}}
 	out := map[string]any{
 		"admin/index":          adminPage{Page: page("Quản trị"), CanAudit: true},
 		"admin/audit":          auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
+		"admin/users":          accountListPage{Page: page("Tài khoản"), Accounts: []auth.Account{acct, func() auth.Account { a := acct; a.Disabled = true; return a }()}, Units: []org.Unit{unit}, NextURL: "/admin/users?after=b"},
+		"admin/user":           adminAccountPage{Page: page("Tài khoản"), Account: acct, Units: []org.Unit{unit}, Roles: org.Roles, History: []audit.Row{row}, NewPassword: "abcd-efgh-jkmn-pqrs"},
+		"admin/user#self":      adminAccountPage{Page: page("Tài khoản"), Account: func() auth.Account { a := acct; a.Grants = nil; a.Disabled = true; return a }(), Self: true, ChangeError: "Ngoài phạm vi <b>"},
+		"admin/user_form":      accountFormPage{Page: page("Tạo tài khoản"), Units: []org.Unit{unit}, Roles: org.Roles, People: []org.Person{person, person}, PersonQ: "binh <b>", Linked: map[int64]bool{1: true}},
+		"admin/user_form#p":    accountFormPage{Page: page("Tạo tài khoản"), Units: []org.Unit{unit}, Roles: org.Roles, Person: &person},
+		"admin/user_created":   accountCreatedPage{Page: page("Đã tạo"), Account: auth.User{ID: 3, Username: "binh.tt", DisplayName: person.FullName}, Password: "abcd-efgh-jkmn-pqrs"},
 		"auth/login":           loginPage{Page: page("Đăng nhập"), Next: "/units"},
 		"auth/setup":           setupPage{Page: page("Thiết lập"), Token: "tok"},
 		"auth/account":         accountPage{Page: page("Tài khoản"), Account: auth.User{ID: 1, Username: "bithu1", DisplayName: "Nguyễn Văn A"}, Tokens: []auth.Token{{ID: 1, Name: "báo cáo", Prefix: "dv_ab", CreatedAt: "2026-11-25T02:12:00Z"}}, NewToken: "dv_secret"},
