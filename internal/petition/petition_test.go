@@ -2,6 +2,7 @@ package petition_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -533,6 +534,56 @@ func TestCompactedDeadlinesStayExact(t *testing.T) {
 		}
 		if got := overdue(); got != before-1 {
 			t.Errorf("after accepting the old complaint: overdue %d, want %d", got, before-1)
+		}
+	})
+}
+
+// "Việc của tôi" of a handler lists the petitions waiting to be classified or assigned in
+// their reach, nearest deadline first, at most 50: the same rows, in the same order, as
+// one plain query over both states would give.
+func TestOpenWorkWaitingPetitionsNearestFirst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		h1 := f.who(t, "tiepdan1")
+		today := calendar.DateOf(db.Now())
+		for i := range 64 {
+			received := f.cal.Current().AddWorkingDays(today, -(i % 9)).String()
+			pt := f.record(t, h1, "kien-nghi", "in-person", received, petition.Sender{Name: "Người gửi " + strconv.Itoa(i), Phone: "0912 000 " + strconv.Itoa(100+i)})
+			if i%2 == 0 {
+				if _, err := f.svc.Do(f.ctx, h1, pt.ID, petition.ActClassify, petition.ActionInput{Kind: "kien-nghi", Competent: true, Complexity: "normal"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		items, err := f.svc.OpenWork(f.ctx, h1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range items {
+			if it.Kind == "Đơn thư" && !strings.Contains(it.Status, "Đang giải quyết") {
+				got = append(got, it.Link)
+			}
+		}
+		cond, args := h1.Scope(org.HandlePetition).SQL("unit_path")
+		rows, err := db.QueryContext(f.ctx, `SELECT id FROM petitions WHERE state IN ('received', 'classified') AND `+cond+` ORDER BY due_on, id LIMIT 50`, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, "/petitions/"+strconv.FormatInt(id, 10))
+		}
+		rows.Close()
+		if len(want) != 50 {
+			t.Fatalf("fixture: %d waiting petitions in reach, want more than 50", len(want))
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("open work:\n got %v\nwant %v", got, want)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package petition
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -255,9 +256,19 @@ func (s *Service) OpenWork(ctx context.Context, p *org.Principal) ([]work.Item, 
 	}
 	sc := p.Scope(org.HandlePetition)
 	if !sc.Empty() {
+		// One walk per state in deadline order (petitions_state_due_path, 0104), each
+		// stopping after a page, then the two pages merged: a whole-tree handler has
+		// thousands of petitions waiting, and sorting them all cost half a second.
 		cond, args := sc.SQL("p.unit_path")
-		if err := add(`SELECT p.id, p.code, p.kind, p.state, p.subject, p.due_on, u.name FROM petitions p JOIN units u ON u.id = p.unit_id
-			WHERE p.state IN ('received', 'classified') AND `+cond+` ORDER BY p.due_on LIMIT 50`, args...); err != nil {
+		one := func(state State) string {
+			hint := ""
+			if s.DB.Dialect() == sqldb.SQLite {
+				hint = " INDEXED BY petitions_state_due_path"
+			}
+			return `SELECT * FROM (SELECT p.id, p.code, p.kind, p.state, p.subject, p.due_on, u.name FROM petitions p` + hint + ` JOIN units u ON u.id = p.unit_id
+			WHERE p.state = '` + string(state) + `' AND ` + cond + ` ORDER BY p.due_on, p.id LIMIT 50) w`
+		}
+		if err := add(one(Received)+` UNION ALL `+one(Classified)+` ORDER BY 6, 1 LIMIT 50`, append(slices.Clone(args), args...)...); err != nil {
 			return nil, err
 		}
 	}
