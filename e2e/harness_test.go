@@ -10,6 +10,8 @@
 //	visit(t, ctx, srv.URL+"/units")  // navigates, returns the HTTP status
 //	checkA11y(t, ctx)                // axe-core wcag2a, wcag2aa, wcag21aa; fails on any violation
 //	screenshot(t, ctx, "name")       // docs/screenshots/name.png when DANVAN_SCREENSHOTS=1
+//	screenshotScreen(t, ctx, "name") // the same, of the screen only (phone pages)
+//	phoneBrowser(t), checkPhone(…)   // a 360×740 phone and its layout checks (phone_test.go)
 //
 // Browser tests skip with a message when Chromium is not installed, or when axe-core is
 // not installed (run `npm ci` in e2e/); DANVAN_TEST_BROWSER=1 turns those skips into
@@ -349,10 +351,22 @@ func checkA11y(t *testing.T, ctx context.Context) {
 // only when DANVAN_SCREENSHOTS=1 (so ordinary test runs do not rewrite committed files).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	saveScreenshot(t, ctx, name, chromedp.FullScreenshot(100))
+}
+
+// screenshotScreen is screenshot of what the screen shows (the viewport), not the whole
+// page: what a phone user sees on opening the page.
+func screenshotScreen(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	saveScreenshot(t, ctx, name, chromedp.CaptureScreenshot())
+}
+
+func saveScreenshot(t *testing.T, ctx context.Context, name string, shot chromedp.Action[[]byte]) {
+	t.Helper()
 	if os.Getenv("DANVAN_SCREENSHOTS") != "1" {
 		return
 	}
-	png := run(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	png := run(t, ctx, "screenshot "+name, shot)
 	dir := filepath.Join("..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

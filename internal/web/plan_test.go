@@ -125,6 +125,13 @@ func TestPlanAPIAndPages(t *testing.T) {
 				t.Errorf("GET %s: %d %s (%d bytes)", path, res.StatusCode, res.Header.Get("Content-Type"), len(body))
 			}
 		}
+		// Shares are percentages already (3 of 5 chi bộ, 1 of 5 children done): shown once, not ×100 again.
+		cascade := scalar[int64](t, s, `SELECT id FROM tasks WHERE parent_id IS NULL AND title = 'Sinh hoạt chuyên đề "Dân vận khéo" tại chi bộ'`)
+		for path, want := range map[string]string{"/plans/" + strconv.FormatInt(planID, 10): `<td data-label="Tỷ lệ">60%</td>`, "/tasks/" + strconv.FormatInt(cascade, 10): "Hoàn thành 20% ·"} {
+			if res, body := c.get(path); res.StatusCode != 200 || !strings.Contains(body, want) {
+				t.Errorf("GET %s: %d, lacks %q", path, res.StatusCode, want)
+			}
+		}
 		for _, p := range []string{"/plans", "/documents", "/documents?q=nghi+quyet+25", "/tasks", "/my-work", "/plans/matrix", "/plans/compare?document=1", "/training"} {
 			if res, _ := c.get(p); res.StatusCode != 200 {
 				t.Errorf("GET %s: %d", p, res.StatusCode)
