@@ -45,7 +45,12 @@ func (s *Service) Matrix(ctx context.Context, p *org.Principal, unitID int64, ye
 	if err != nil || !p.CanPath(org.ViewPlan, path) {
 		return nil, notFound("plan.Matrix")
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+taskCols+taskFrom+` WHERE t.parent_id IS NULL AND pl.year = ? AND pl.unit_path >= ? AND pl.unit_path < ? ORDER BY pl.unit_path, pl.id, t.due_on, t.id LIMIT 1000`,
+	// The page of items is chosen by walking plans then their top-level tasks in the
+	// page's order (indexes of 0203; CROSS JOIN keeps SQLite from starting at every
+	// top-level task of the database), then the names are joined for those rows only.
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+taskCols+` FROM (SELECT t.id, pl.unit_path AS plan_path, pl.id AS plan_id, t.due_on AS due_on
+		FROM plans pl CROSS JOIN tasks t WHERE t.plan_id = pl.id AND t.parent_id IS NULL AND pl.year = ? AND pl.unit_path >= ? AND pl.unit_path < ?
+		ORDER BY pl.unit_path, pl.id, t.due_on, t.id LIMIT 1000) page JOIN tasks t ON t.id = page.id`+taskJoins+` ORDER BY page.plan_path, page.plan_id, page.due_on, t.id`,
 		year, path, sqldb.PathEnd(path))
 	if err != nil {
 		return nil, apperr.Wrap("plan.Matrix", err)

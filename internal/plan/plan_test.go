@@ -3,6 +3,7 @@ package plan_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -352,6 +353,29 @@ func TestCompareMatrixTrainingReminders(t *testing.T) {
 		}
 		if len(m) < 4 || gaps == 0 {
 			t.Errorf("matrix: %d rows, %d with gaps", len(m), gaps)
+		}
+		// The matrix holds every top-level item of the subtree's plans of the year, in
+		// the order plan unit, plan, deadline: the same as the plain query says.
+		var got, want []int64
+		for _, r := range m {
+			got = append(got, r.Task.ID)
+		}
+		agency := f.o.Agencies[0].Node
+		items, err := f.db.QueryContext(f.ctx, `SELECT t.id FROM tasks t JOIN plans pl ON pl.id = t.plan_id WHERE t.parent_id IS NULL AND pl.year = ? AND pl.unit_path >= ? AND pl.unit_path < ?
+			ORDER BY pl.unit_path, pl.id, t.due_on, t.id`, f.o.CurrentYear, agency.Path, sqldb.PathEnd(agency.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for items.Next() {
+			var id int64
+			if err := items.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, id)
+		}
+		items.Close()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("matrix items %v, want %v", got, want)
 		}
 		stats, err := f.svc.TrainingStats(f.ctx, bithu, 0)
 		if err != nil || len(stats) != 1 || stats[0].Sessions != 1 || stats[0].Present == 0 || stats[0].Present >= stats[0].Invited {

@@ -75,6 +75,7 @@ type Server struct {
 	handler  http.Handler
 	// fileAccess maps an attachment owner type to the check of who may see it.
 	fileAccess map[string]FileAccess
+	counts     countCache // the overview's counts of wide scopes
 }
 
 // New builds the server with every route.
