@@ -273,8 +273,10 @@ func (s *Service) fail(ctx context.Context, keys []string) error {
 	})
 }
 
-// ChangePassword sets a new password after checking the old one. Errors: Invalid, Unauthorized.
-func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPw, newPw string) error {
+// ChangePassword sets a new password after checking the old one, and ends the account's
+// other sessions (all but keep, the session token of the person changing it): a password
+// is changed most often because someone else may know it. Errors: Invalid, Unauthorized.
+func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPw, newPw, keep string) error {
 	const op = "auth.ChangePassword"
 	var hash string
 	if err := s.DB.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
@@ -287,7 +289,10 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPw, newPw
 		return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: msg, Fields: map[string]string{"new_password": msg}}
 	}
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
-		return writePassword(ctx, tx, userID, newPw, "Đổi mật khẩu")
+		if err := writePassword(ctx, tx, userID, newPw, "Đổi mật khẩu"); err != nil {
+			return err
+		}
+		return EndSessions(ctx, tx, userID, keep)
 	})
 }
 

@@ -148,13 +148,13 @@ func TestChangePassword(t *testing.T) {
 		ctx := context.Background()
 		u := newUser(t, db, "dangvien", "mat-khau-cu-123")
 		s := auth.NewService(db)
-		if err := s.ChangePassword(ctx, u.ID, "sai", "mat-khau-moi-123"); apperr.FieldsOf(err)["old_password"] == "" {
+		if err := s.ChangePassword(ctx, u.ID, "sai", "mat-khau-moi-123", ""); apperr.FieldsOf(err)["old_password"] == "" {
 			t.Fatalf("wrong old password: %v", err)
 		}
-		if err := s.ChangePassword(ctx, u.ID, "mat-khau-cu-123", "ngan"); apperr.FieldsOf(err)["new_password"] == "" {
+		if err := s.ChangePassword(ctx, u.ID, "mat-khau-cu-123", "ngan", ""); apperr.FieldsOf(err)["new_password"] == "" {
 			t.Fatalf("short password: %v", err)
 		}
-		if err := s.ChangePassword(ctx, u.ID, "mat-khau-cu-123", "mat-khau-moi-123"); err != nil {
+		if err := s.ChangePassword(ctx, u.ID, "mat-khau-cu-123", "mat-khau-moi-123", ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Login(ctx, "dangvien", "mat-khau-moi-123", "127.0.0.1"); err != nil {

@@ -378,3 +378,28 @@ func TestAdminUsers(t *testing.T) {
 		})
 	})
 }
+
+// Changing one's own password signs out the account's other sessions (someone else may
+// know the old one) and keeps the session that changed it.
+func TestChangePasswordEndsOtherSessions(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		here, there := newClientAs(t, s, "dangvien1"), newClientAs(t, s, "dangvien1")
+		if res, _ := there.get("/account"); res.StatusCode != http.StatusOK {
+			t.Fatalf("second session: %d", res.StatusCode)
+		}
+		res, _ := here.post("/account/password", url.Values{"old_password": {appPassword}, "new_password": {"mat-khau-moi-2026"},
+			"new_password2": {"mat-khau-moi-2026"}, "form_nonce": {here.nonce("/account")}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("change password: %d", res.StatusCode)
+		}
+		if res, _ := here.get("/account"); res.StatusCode != http.StatusOK {
+			t.Errorf("the session that changed the password: %d, want 200", res.StatusCode)
+		}
+		if res, _ := there.get("/account"); res.StatusCode == http.StatusOK {
+			t.Errorf("the other session still opens /account after the password changed")
+		}
+		if res, _ := newClient(t, s).login("dangvien1", "mat-khau-moi-2026"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("sign-in with the new password: %d", res.StatusCode)
+		}
+	})
+}

@@ -174,7 +174,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if f.Get("new_password") != f.Get("new_password2") {
 		err = &apperr.Error{Kind: apperr.Invalid, Message: "Hai lần nhập mật khẩu mới không khớp.", Fields: map[string]string{"new_password2": "Hai lần nhập mật khẩu mới không khớp."}}
 	} else {
-		err = s.Auth.ChangePassword(ctx, p.UserID, f.Get("old_password"), f.Get("new_password"))
+		err = s.Auth.ChangePassword(ctx, p.UserID, f.Get("old_password"), f.Get("new_password"), s.sessions.Token(r.Context()))
 	}
 	if err != nil {
 		if apperr.KindOf(err) != apperr.Invalid {
