@@ -421,7 +421,10 @@ func TestPeopleSearchSameResultsWhateverThePlan(t *testing.T) {
 		family := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"}
 		middle := []string{"Văn", "Thị", "Đức", "Minh"}
 		given := []string{"An", "Ánh", "Bình", "Mai", "Hà", "Khang", "Thành", "Yến", "Đạt"}
-		type rec struct{ name, unit string }
+		type rec struct {
+			name, unit string
+			member     bool
+		}
 		var all []rec
 		err := db.Tx(ctx, func(tx *sqldb.Tx) error {
 			for i := range 600 {
@@ -430,10 +433,10 @@ func TestPeopleSearchSameResultsWhateverThePlan(t *testing.T) {
 					u = f.b // outside the subtree of A
 				}
 				name := family[i%len(family)] + " " + middle[(i/5)%len(middle)] + " " + given[(i/7)%len(given)]
-				if _, err := org.InsertPerson(ctx, tx, org.PersonInput{FullName: name, BirthYear: 1970 + i%30}, u); err != nil {
+				if _, err := org.InsertPerson(ctx, tx, org.PersonInput{FullName: name, BirthYear: 1970 + i%30, PartyMember: i%3 == 1}, u); err != nil {
 					return err
 				}
-				all = append(all, rec{name, u.Path})
+				all = append(all, rec{name, u.Path, i%3 == 1})
 			}
 			return nil
 		})
@@ -441,11 +444,11 @@ func TestPeopleSearchSameResultsWhateverThePlan(t *testing.T) {
 			t.Fatal(err)
 		}
 		mgr := principal(f.a, org.RoleManager)
-		list := func(svc *org.Service, q string) []string {
+		list := func(svc *org.Service, q string, member *bool) []string {
 			var out []string
 			after := ""
 			for range 100 {
-				page, err := svc.FindPeople(ctx, mgr, org.PeopleFilter{Query: q, After: after, Limit: 20})
+				page, err := svc.FindPeople(ctx, mgr, org.PeopleFilter{Query: q, After: after, Limit: 20, PartyMember: member})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -466,21 +469,24 @@ func TestPeopleSearchSameResultsWhateverThePlan(t *testing.T) {
 			"then trigram for rare names":    {WideScope: 5, ScanScope: 5, WalkFirst: 1, RareName: 1000},
 			"then the whole name order walk": {WideScope: 5, ScanScope: 5, WalkFirst: 1, RareName: 1},
 		}
-		for _, q := range []string{"nguyen van", "tran thi mai", "le duc dat", "a", "yen", "Nguyễn Văn", "zzz khong co"} {
-			var want []string
-			fq := strings.Fields(search.Fold(q))
-			for _, r := range all {
-				if strings.HasPrefix(r.unit, f.a.Path) && matchesInOrder(search.Fold(r.name), fq) {
-					want = append(want, r.name)
+		yes := true
+		for _, member := range []*bool{nil, &yes} {
+			for _, q := range []string{"nguyen van", "tran thi mai", "le duc dat", "a", "yen", "Nguyễn Văn", "zzz khong co"} {
+				var want []string
+				fq := strings.Fields(search.Fold(q))
+				for _, r := range all {
+					if strings.HasPrefix(r.unit, f.a.Path) && matchesInOrder(search.Fold(r.name), fq) && (member == nil || r.member) {
+						want = append(want, r.name)
+					}
 				}
-			}
-			sortByNameKey(want)
-			for name, pl := range plans {
-				svc := org.NewService(db)
-				svc.Search = pl
-				got := list(svc, q)
-				if strings.Join(got, "|") != strings.Join(want, "|") {
-					t.Fatalf("%s, %q: %d results, want %d\n got %v\nwant %v", name, q, len(got), len(want), got, want)
+				sortByNameKey(want)
+				for name, pl := range plans {
+					svc := org.NewService(db)
+					svc.Search = pl
+					got := list(svc, q, member)
+					if strings.Join(got, "|") != strings.Join(want, "|") {
+						t.Fatalf("%s, %q, party members only %v: %d results, want %d\n got %v\nwant %v", name, q, member != nil, len(got), len(want), got, want)
+					}
 				}
 			}
 		}
