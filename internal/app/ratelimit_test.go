@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
 	"danvan/internal/app"
@@ -56,6 +57,54 @@ func TestInstancesShareThePublicRateLimit(t *testing.T) {
 		t.Cleanup(func() { c.Stop() })
 		if got := track(c); got != http.StatusTooManyRequests {
 			t.Fatalf("lookup on a restarted instance: %d, want 429", got)
+		}
+	})
+}
+
+// When the counter cannot be written the public forms stay open: the limiter fails open,
+// so no petition is lost to it (here its database handle is closed; both submissions
+// are stored although --public-rate 1 would refuse the second).
+func TestPublicSubmitWhenTheCounterFails(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		url := db.URL()
+		if db.Dialect() == sqldb.SQLite {
+			url = ""
+		}
+		ctx := context.Background()
+		cfg := config.Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: url, PublicRate: 1, Demo: true, DemoPassword: "gioi-han-2026"}
+		broken := func(a *app.App) {
+			closed, err := sqldb.Open(ctx, a.DB.URL(), sqldb.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed.Close()
+			a.Limiter.DB = closed
+		}
+		s, err := app.Start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard, broken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Stop() })
+		count := func() (n int) {
+			if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM petitions`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		for i := range 2 {
+			res, err := http.Post(s.URL+"/api/v1/public/petitions", "application/json",
+				strings.NewReader(`{"kind":"kien-nghi","content":"Kiến nghị sửa đường liên thôn","name":"Đỗ Văn Sơn","phone":"0913000111"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusCreated {
+				t.Fatalf("submission %d with a failing counter: %d, want 201", i+1, res.StatusCode)
+			}
+		}
+		if got := count() - before; got != 2 {
+			t.Fatalf("%d petitions stored, want 2", got)
 		}
 	})
 }
