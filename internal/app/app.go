@@ -28,6 +28,7 @@ import (
 	"danvan/internal/org"
 	"danvan/internal/petition"
 	"danvan/internal/plan"
+	"danvan/internal/ratelimit"
 	"danvan/internal/sqldb"
 	"danvan/internal/web"
 	"danvan/internal/work"
@@ -57,6 +58,10 @@ type App struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	// Limiter counts the public forms' submissions per address in the database, shared by
+	// every instance (--public-rate).
+	Limiter *ratelimit.Limiter
 
 	// Tasks are the periodic background work of the domains (reminders, digests),
 	// appended in Open, one block per domain, and run by StartWorkers.
@@ -97,6 +102,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	// loads them (see petition's calendar store) and replaces a.Cal when it starts.
 	a.Cal = calendar.New(nil)
 	a.Printer = &export.Printer{}
+	a.Limiter = ratelimit.New(db)
 	var sources []work.Source
 	ftasks, err := a.foundationTasks()
 	if err != nil {
@@ -152,7 +158,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Tasks = append(a.Tasks, jobs.Task{Name: "models.reminders", Every: time.Hour, Run: a.Models.Remind})
 
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate},
-		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer,
+		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
 			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models})
 	if err != nil {
 		db.Close()

@@ -10,8 +10,9 @@ import (
 	"danvan/internal/sqldb"
 )
 
-// foundationTasks are the foundation's background tasks: the outbox sender and the
-// daily digest. Without an SMTP URL the sender logs each mail instead of sending it.
+// foundationTasks are the foundation's background tasks: the outbox sender, the daily
+// digest, the clean-up and the removal of ended rate-limit windows. Without an SMTP URL
+// the sender logs each mail instead of sending it.
 func (a *App) foundationTasks() ([]jobs.Task, error) {
 	s := &notify.Sender{DB: a.DB, Logger: a.Logger}
 	if a.Config.SMTPURL != "" {
@@ -27,7 +28,10 @@ func (a *App) foundationTasks() ([]jobs.Task, error) {
 	}
 	digest := &notify.Digest{DB: a.DB, BaseURL: base}
 	return []jobs.Task{s.Task(15 * time.Second), digest.Task(15 * time.Minute),
-		{Name: "foundation.cleanup", Every: time.Hour, Run: a.cleanup}}, nil
+		{Name: "foundation.cleanup", Every: time.Hour, Run: a.cleanup},
+		// Every 10 minutes: the rate_counts table then holds at most the addresses of the
+		// last 11 minutes.
+		a.Limiter.Task(10 * time.Minute)}, nil
 }
 
 // cleanup removes what only grows: expired sessions, used form nonces older than a week

@@ -68,8 +68,9 @@ func URL(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "danvan.db")
 }
 
-// OpenSQLite returns a fresh migrated SQLite database in the test's temporary folder.
-func OpenSQLite(t *testing.T) *sqldb.DB {
+// OpenSQLite returns a fresh migrated SQLite database in the test's temporary folder
+// (a test or a benchmark, like OpenPostgres).
+func OpenSQLite(t testing.TB) *sqldb.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, filepath.Join(t.TempDir(), "test.db"), sqldb.Options{})
@@ -85,7 +86,7 @@ func OpenSQLite(t *testing.T) *sqldb.DB {
 
 // OpenPostgres returns a fresh migrated PostgreSQL database; it skips the test when
 // DANVAN_TEST_POSTGRES_URL is not set.
-func OpenPostgres(t *testing.T) *sqldb.DB {
+func OpenPostgres(t testing.TB) *sqldb.DB {
 	t.Helper()
 	u := newPostgresDB(t)
 	db, err := sqldb.Open(context.Background(), u, sqldb.Options{MaxReadConns: 4})
@@ -96,7 +97,7 @@ func OpenPostgres(t *testing.T) *sqldb.DB {
 	return db
 }
 
-func newPostgresDB(t *testing.T) string {
+func newPostgresDB(t testing.TB) string {
 	t.Helper()
 	admin := os.Getenv(PostgresEnv)
 	if admin == "" {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/petition"
@@ -34,7 +33,7 @@ func (s *Server) allowPublic(r *http.Request, kind string) bool {
 	if kind == "track" {
 		limit *= 3
 	}
-	return s.limiter.Allow(kind+"|"+clientAddr(r), limit, time.Now())
+	return s.allowRate(r, kind+"|"+clientAddr(r), limit)
 }
 
 type submitPage struct {

@@ -25,6 +25,7 @@ import (
 	"danvan/internal/org"
 	"danvan/internal/petition"
 	"danvan/internal/plan"
+	"danvan/internal/ratelimit"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
 )
@@ -35,7 +36,8 @@ type Config struct {
 	SecureCookie bool   // set when served behind HTTPS
 	OrgName      string // name shown on public pages
 	// PublicRateLimit bounds public form submissions per address per minute, counted in
-	// this instance's memory (0 lifts the limit, as --public-rate 0 does for load tests).
+	// the database and shared by every instance (0 lifts the limit, as --public-rate 0
+	// does for load tests).
 	PublicRateLimit int
 }
 
@@ -52,6 +54,7 @@ type Deps struct {
 	Sessions *scs.SessionManager // nil: one is made with the database store
 	Calendar *calendar.Calendar  // working days and holidays
 	Printer  *export.Printer     // PDF exports (one Chromium); nil: the print page instead (sendDocument)
+	Limiter  *ratelimit.Limiter  // public forms' flood limit; nil: one on DB
 
 	// Domains.
 	Petitions    *petition.Service
@@ -71,7 +74,6 @@ type Server struct {
 	mux      *http.ServeMux
 	views    *views
 	sessions *scs.SessionManager
-	limiter  *rateLimiter
 	handler  http.Handler
 	// fileAccess maps an attachment owner type to the check of who may see it.
 	fileAccess map[string]FileAccess
@@ -90,6 +92,9 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Metrics == nil {
 		d.Metrics = NewMetrics()
 	}
+	if d.Limiter == nil {
+		d.Limiter = ratelimit.New(d.DB)
+	}
 	sm := d.Sessions
 	if sm == nil {
 		sm = scs.New()
@@ -102,7 +107,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 		sm.Cookie.Secure = cfg.SecureCookie
 		sm.Cookie.Path = "/"
 	}
-	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), views: v, sessions: sm, limiter: newRateLimiter(), fileAccess: map[string]FileAccess{}}
+	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), views: v, sessions: sm, fileAccess: map[string]FileAccess{}}
 	s.routes()
 	s.handler = s.chain(s.mux)
 	return s, nil
