@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,6 +25,41 @@ type Config struct {
 	DemoPassword string
 	PublicRate   int  // public submissions per address per minute; 0 lifts the limit
 	Workers      bool // run background jobs in this process
+	// TrustedProxies lists the reverse proxies (addresses or CIDR blocks, comma-separated)
+	// whose X-Forwarded-For header is believed when finding a client's address; ""
+	// means DefaultTrustedProxies, "none" trusts no proxy.
+	TrustedProxies string
+}
+
+// DefaultTrustedProxies trusts a proxy on the same machine only.
+const DefaultTrustedProxies = "127.0.0.0/8,::1"
+
+// ParseProxies reads a TrustedProxies list: addresses (a single host) or CIDR blocks,
+// "" for DefaultTrustedProxies, "none" for none.
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	switch strings.TrimSpace(list) {
+	case "":
+		list = DefaultTrustedProxies
+	case "none":
+		return []netip.Prefix{}, nil // empty, not nil: nil means the default to web.New
+	}
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("config: --trusted-proxies: %q is neither an address nor a CIDR block", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // Defaults.
@@ -71,6 +107,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string, out io.Writer)
 	fs.BoolVar(&c.Demo, "demo", envBool("DANVAN_DEMO"), "load the Vietnamese sample organisation and accounts (DANVAN_DEMO)")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DANVAN_DEMO_PASSWORD", ""), "password of the demo accounts; default: a random one printed in the log (DANVAN_DEMO_PASSWORD)")
 	fs.IntVar(&c.PublicRate, "public-rate", envInt("DANVAN_PUBLIC_RATE", 10), "public form submissions per address per minute; 0 lifts the limit (DANVAN_PUBLIC_RATE)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("DANVAN_TRUSTED_PROXIES", DefaultTrustedProxies), "reverse proxies whose X-Forwarded-For is believed, comma-separated addresses or CIDR blocks; none trusts no proxy (DANVAN_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Workers, "workers", env("DANVAN_WORKERS", "true") != "false", "run background jobs (reminders, mail) in this instance (DANVAN_WORKERS)")
 	return fs
 }
@@ -85,6 +122,9 @@ func (c Config) Validate() error {
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("config: --base-url must start with http:// or https://")
+	}
+	if _, err := ParseProxies(c.TrustedProxies); err != nil {
+		return err
 	}
 	return nil
 }

@@ -40,7 +40,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	next := localPath(r.PostForm.Get("next"), "/")
-	u, err := s.Auth.Login(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"), clientAddr(r))
+	u, err := s.Auth.Login(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"), s.clientAddr(r))
 	if err != nil {
 		k := apperr.KindOf(err)
 		if k != apperr.Unauthorized && k != apperr.TooMany {

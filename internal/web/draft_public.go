@@ -92,7 +92,7 @@ func (s *Server) publicComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !s.allowRate(r, "draft-comment:"+clientAddr(r), s.cfg.PublicRateLimit) {
+	if !s.allowRate(r, "draft-comment:"+s.clientAddr(r), s.cfg.PublicRateLimit) {
 		withFormError(&pg.Page, r, errPublicRate)
 		return s.render(w, r, http.StatusTooManyRequests, "draft/public_round", pg)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 
@@ -86,7 +87,7 @@ func (s *Server) identify(h http.Handler) http.Handler {
 				p = loaded
 			}
 		}
-		actor := audit.Actor{Address: clientAddr(r), Name: "Công dân"}
+		actor := audit.Actor{Address: s.clientAddr(r), Name: "Công dân"}
 		if p != nil {
 			actor.UserID, actor.Name = p.UserID, p.Name
 		}
@@ -112,20 +113,44 @@ func requireUser(r *http.Request) (*org.Principal, error) {
 	return p, nil
 }
 
-// clientAddr is the remote IP. Behind a reverse proxy, the proxy's address is what we
-// see unless it is trusted; danvan trusts X-Forwarded-For only from loopback.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientAddr is the address of whoever sent the request, as counted by the login
+// throttle and the public forms' limit and written to the audit log. Behind reverse
+// proxies (Config.TrustedProxies) it is read from X-Forwarded-For right to left: each
+// trusted proxy vouches for the address before it, and the first address that is not a
+// trusted proxy is the client. The left part of the header is whatever the client sent,
+// so taking the first entry would let anyone choose their address.
+func (s *Server) clientAddr(r *http.Request) string {
+	return clientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies)
+}
+
+func clientAddress(remote string, forwarded []string, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(remote)
 	if err != nil {
-		host = r.RemoteAddr
+		host = remote
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if p := net.ParseIP(strings.TrimSpace(first)); p != nil {
-				return p.String()
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	addr = addr.Unmap()
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
 			}
 		}
+		return false
 	}
-	return host
+	var hops []string
+	for _, v := range forwarded {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0 && isTrusted(addr); i-- {
+		prev, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: nothing to its left can be believed
+		}
+		addr = prev.Unmap()
+	}
+	return addr.String()
 }

@@ -33,7 +33,7 @@ func (s *Server) allowPublic(r *http.Request, kind string) bool {
 	if kind == "track" {
 		limit *= 3
 	}
-	return s.allowRate(r, kind+"|"+clientAddr(r), limit)
+	return s.allowRate(r, kind+"|"+s.clientAddr(r), limit)
 }
 
 type submitPage struct {

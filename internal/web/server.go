@@ -11,6 +11,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -18,6 +19,7 @@ import (
 	"danvan/internal/attach"
 	"danvan/internal/auth"
 	"danvan/internal/calendar"
+	"danvan/internal/config"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/export"
@@ -39,6 +41,9 @@ type Config struct {
 	// the database and shared by every instance (0 lifts the limit, as --public-rate 0
 	// does for load tests).
 	PublicRateLimit int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed
+	// (config.ParseProxies); nil means loopback only, an empty list none.
+	TrustedProxies []netip.Prefix
 }
 
 // Deps are the services the handlers call.
@@ -85,6 +90,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 	v, err := parseViews()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.TrustedProxies == nil {
+		if cfg.TrustedProxies, err = config.ParseProxies(""); err != nil {
+			return nil, err
+		}
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
