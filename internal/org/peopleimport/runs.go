@@ -178,6 +178,17 @@ func (s *Service) FailStale(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// Prune deletes the runs that ended before the given time (their rows only record the
+// outcome; the people and the audit entries stay) and returns how many it deleted.
+func (s *Service) Prune(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM people_imports WHERE finished_at <> '' AND finished_at < ?`, sqldb.FormatTime(before))
+	if err != nil {
+		return 0, apperr.Wrap("peopleimport.Prune", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
 // Start runs run id for p in the background, supervised by s (see Close).
 func (s *Service) Start(p *org.Principal, id int64) {
 	s.runs.mu.Lock()

@@ -196,6 +196,14 @@ func TestStaleRunFails(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM people`); n != 0 {
 			t.Fatalf("%d people written by a failed run", n)
 		}
+		// Ended runs are pruned after a while; a live one never is.
+		id3, _ := f.svc.Create(ctx, p, "ds.xlsx", book(t, thousand(1)), "")
+		if n, err := f.svc.Prune(ctx, db.Now().Add(time.Hour)); err != nil || n != 2 {
+			t.Errorf("pruned %d runs (%v), want the 2 ended ones", n, err)
+		}
+		if _, err := f.svc.Get(ctx, p, id3); err != nil {
+			t.Errorf("the queued run was pruned: %v", err)
+		}
 	})
 }
 
