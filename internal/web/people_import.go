@@ -15,7 +15,7 @@ import (
 
 // The import of people from .xlsx: GET shows the form and the template link; POST stores
 // the upload as a run and redirects to the run's page, which shows the progress
-// (refreshing itself every second while the run works, without JavaScript) and then the
+// (reloading itself every second while the run works, without JavaScript) and then the
 // bad rows with their reasons, or the summary. The run works in the background of this
 // instance; its progress lives in the database (see peopleimport's runs.go for why).
 
@@ -25,7 +25,8 @@ type importPage struct {
 
 type importRunPage struct {
 	Page
-	Run peopleimport.Run
+	Run  peopleimport.Run
+	Auto bool // the page reloads itself while the run works
 }
 
 func (s *Server) peopleImportRoutes() {
@@ -135,9 +136,18 @@ func (s *Server) peopleImportRun(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pg := importRunPage{Page: s.page(r, "Nhập danh sách từ Excel", "org", Crumb{Label: "Tổ chức", Href: "/units"},
-		Crumb{Label: "Cán bộ, đảng viên", Href: "/people"}, Crumb{Label: "Nhập từ Excel", Href: "/people/import"}, Crumb{Label: run.FileName}), Run: run}
+		Crumb{Label: "Cán bộ, đảng viên", Href: "/people"}, Crumb{Label: "Nhập từ Excel", Href: "/people/import"}, Crumb{Label: run.FileName}), Run: run,
+		Auto: r.URL.Query().Get("tu-dong") != "0"}
 	if run.Live() {
 		w.Header().Set("Cache-Control", "no-store")
+		// The page reloads itself every second while the run works, without JavaScript:
+		// the Refresh header does what <meta http-equiv="refresh"> does in every browser.
+		// A page that changes on its own is a hurdle for screen-reader users (WCAG 2.2.1,
+		// axe-core's meta-refresh rule), so the page offers to stop it (?tu-dong=0: a
+		// stable page with a "Cập nhật ngay" link); a run lasts seconds in any case.
+		if pg.Auto {
+			w.Header().Set("Refresh", "1")
+		}
 	}
 	return s.render(w, r, http.StatusOK, "org/people_import_run", pg)
 }

@@ -33,8 +33,8 @@ func upload(c *appClient, nonce, name string, data []byte) (*http.Response, stri
 	return res, res.Header.Get("Location"), body
 }
 
-// waitRun follows the run page as a browser would (it refreshes itself while the run
-// works) until the run has ended, and returns the last page.
+// waitRun follows the run page as a browser would (its Refresh header reloads it while
+// the run works) until the run has ended, and returns the last page.
 func waitRun(t *testing.T, c *appClient, loc string) string {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -43,7 +43,7 @@ func waitRun(t *testing.T, c *appClient, loc string) string {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("run page %s: %d", loc, res.StatusCode)
 		}
-		if !strings.Contains(body, `http-equiv="refresh"`) {
+		if res.Header.Get("Refresh") == "" {
 			return body
 		}
 		if !strings.Contains(body, "<progress") {
@@ -189,9 +189,14 @@ func TestPeopleImportRuns(t *testing.T) {
 		if _, err := s.DB.ExecContext(t.Context(), `UPDATE people_imports SET status = 'checking', total_rows = 100, rows_checked = 50, lease_until = ? WHERE id = `+id, future); err != nil {
 			t.Fatal(err)
 		}
-		_, page = c.get(loc)
-		if !strings.Contains(page, `<meta http-equiv="refresh" content="1">`) || !strings.Contains(page, "Đã kiểm tra 50/100 dòng") || !strings.Contains(page, `value="50"`) {
-			t.Fatalf("running page:\n%s", page)
+		res, page = c.get(loc)
+		if res.Header.Get("Refresh") != "1" || !strings.Contains(page, "Đã kiểm tra 50/100 dòng") || !strings.Contains(page, `value="50"`) || !strings.Contains(page, "Dừng tự cập nhật") {
+			t.Fatalf("running page (Refresh %q):\n%s", res.Header.Get("Refresh"), page)
+		}
+		// Asked not to reload itself (screen readers), it offers a link instead.
+		res, page = c.get(loc + "?tu-dong=0")
+		if res.Header.Get("Refresh") != "" || !strings.Contains(page, "Cập nhật ngay") || !strings.Contains(page, "Đã kiểm tra 50/100 dòng") {
+			t.Fatalf("running page without refresh (Refresh %q):\n%s", res.Header.Get("Refresh"), page)
 		}
 		if _, err := s.DB.ExecContext(t.Context(), `UPDATE people_imports SET lease_until = '2000-01-01T00:00:00Z' WHERE id = `+id); err != nil {
 			t.Fatal(err)
