@@ -159,6 +159,7 @@ func TestFoundationWalk(t *testing.T) {
 	}
 	checkA11y(t, ctx)
 	screenshot(t, ctx, "nhap-excel")
+	importWalk(t, ctx, srv)
 	if st := visit(t, ctx, srv.URL+"/notifications"); st != http.StatusOK {
 		t.Fatalf("GET /notifications: %d", st)
 	}

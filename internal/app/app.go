@@ -177,6 +177,9 @@ func (a *App) Close() error {
 	if a.stop != nil {
 		a.stop()
 	}
+	if a.Web != nil {
+		a.Web.Close()
+	}
 	a.workers.Wait()
 	a.Printer.Close()
 	return a.DB.Close()

@@ -36,9 +36,17 @@ func (a *App) foundationTasks() ([]jobs.Task, error) {
 
 // cleanup removes what only grows: expired sessions, used form nonces older than a week
 // (a form re-sent after that would be accepted again — a week bounds the table while
-// covering any realistic double submit) and login-throttle rows idle for a day.
+// covering any realistic double submit) and login-throttle rows idle for a day. It also
+// fails the people imports whose worker died and that nobody has looked at since, and
+// forgets the imports that ended a month ago.
 func (a *App) cleanup(ctx context.Context, now time.Time) error {
 	if err := (auth.SessionStore{DB: a.DB}).DeleteExpired(ctx); err != nil {
+		return err
+	}
+	if _, err := a.Web.Imports.FailStale(ctx); err != nil {
+		return err
+	}
+	if _, err := a.Web.Imports.Prune(ctx, now.Add(-30*24*time.Hour)); err != nil {
 		return err
 	}
 	day := sqldb.FormatTime(now.Add(-24 * time.Hour))

@@ -25,6 +25,7 @@ import (
 	"danvan/internal/export"
 	"danvan/internal/notify"
 	"danvan/internal/org"
+	"danvan/internal/org/peopleimport"
 	"danvan/internal/petition"
 	"danvan/internal/plan"
 	"danvan/internal/ratelimit"
@@ -70,6 +71,10 @@ type Deps struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	// Imports runs people imports from .xlsx in the background (nil: one is made; the
+	// owner of the Server calls Close to stop its runs).
+	Imports *peopleimport.Service
 }
 
 // Server is the HTTP front of danvan.
@@ -117,11 +122,17 @@ func New(cfg Config, d Deps) (*Server, error) {
 		sm.Cookie.Secure = cfg.SecureCookie
 		sm.Cookie.Path = "/"
 	}
+	if d.Imports == nil {
+		d.Imports = &peopleimport.Service{DB: d.DB}
+	}
 	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), views: v, sessions: sm, fileAccess: map[string]FileAccess{}}
 	s.routes()
 	s.handler = s.chain(s.mux)
 	return s, nil
 }
+
+// Close stops the background work the handlers started (people imports) and waits.
+func (s *Server) Close() { s.Imports.Close() }
 
 // ServeHTTP makes Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

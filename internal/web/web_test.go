@@ -1,13 +1,11 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -17,15 +15,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"danvan/internal/app"
 	"danvan/internal/attach"
 	"danvan/internal/auth"
 	"danvan/internal/config"
 	"danvan/internal/dbtest"
 	"danvan/internal/org"
-	"danvan/internal/org/peopleimport"
 	"danvan/internal/sqldb"
 )
 
@@ -385,56 +380,6 @@ func TestHTTP(t *testing.T) {
 			}
 		})
 
-		t.Run("import from xlsx", func(t *testing.T) {
-			c := newClient(t, s)
-			c.mustLogin("bithu1")
-			res, body := c.get("/people/import/template.xlsx")
-			if res.StatusCode != 200 {
-				t.Fatalf("template: %d", res.StatusCode)
-			}
-			x, err := excelize.OpenReader(strings.NewReader(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			codes, _ := x.GetCols("Danh mục")
-			if len(codes) < 3 || len(codes[2]) < 2 {
-				t.Fatalf("template lists no unit codes: %v", codes)
-			}
-			code := codes[2][1]
-			x.SetCellStr("Danh sách", "G2", code)
-			x.SetCellStr("Danh sách", "A3", "Hoàng Thị Thu")
-			x.SetCellStr("Danh sách", "G3", code)
-			var good bytes.Buffer
-			x.WriteTo(&good)
-			upload := func(name string, data []byte) (*http.Response, string) {
-				var b bytes.Buffer
-				mw := multipart.NewWriter(&b)
-				mw.WriteField("form_nonce", c.nonce("/people/import"))
-				fw, _ := mw.CreateFormFile("file", name)
-				fw.Write(data)
-				mw.Close()
-				req, _ := http.NewRequest("POST", s.URL+"/people/import", &b)
-				req.Header.Set("Content-Type", mw.FormDataContentType())
-				return c.do(req)
-			}
-			before := scalar[int](t, s, `SELECT COUNT(*) FROM people`)
-			res, body = upload("virus.xlsx", append([]byte("MZ\x90\x00"), make([]byte, 1000)...))
-			if res.StatusCode != 422 || !strings.Contains(body, "không phải là bảng tính Excel") {
-				t.Fatalf("exe: %d", res.StatusCode)
-			}
-			res, body = upload("ds.xlsx", good.Bytes())
-			if res.StatusCode != 200 || !strings.Contains(body, "Đã nhập 2 người") || !strings.Contains(body, "<progress") {
-				t.Fatalf("good import: %d %s", res.StatusCode, body)
-			}
-			if after := scalar[int](t, s, `SELECT COUNT(*) FROM people`); after != before+2 {
-				t.Fatalf("%d people written, want 2", after-before)
-			}
-			res, body = upload("ds.xlsx", good.Bytes())
-			if res.StatusCode != 422 || !strings.Contains(body, "đã có trong") {
-				t.Fatalf("re-import: %d", res.StatusCode)
-			}
-			_ = peopleimport.Columns
-		})
 	})
 }
 

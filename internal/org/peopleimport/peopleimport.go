@@ -267,19 +267,31 @@ func parseDate(s string) (string, bool) {
 	return "", false
 }
 
-// Service checks and writes imports.
+// Service checks and writes imports, and runs recorded imports (runs.go). Use one
+// Service per process (by pointer): it supervises the runs it starts.
 type Service struct {
 	DB *sqldb.DB
+	// Lease is how long a run may go without progress before it counts as dead (default
+	// 2 min); every progress batch pushes it forward.
+	Lease time.Duration
+	// Batch is how many rows are checked between two progress updates (default 50).
+	Batch int
+	// AfterProgress, when set, is called after each progress update is committed (tests
+	// observe the run mid-way through it).
+	AfterProgress func(id int64, checked int)
+
+	runs runner
 }
 
 // Check resolves the rows' units against the principal's reach (ManagePerson) and finds
 // duplicates, in the file and against people already in the unit (same name and birth
 // year), so a file imported twice adds nobody the second time.
 func (s *Service) Check(ctx context.Context, p *org.Principal, rows []Row) ([]Problem, error) {
-	return s.check(ctx, s.DB, p, rows)
+	return s.check(ctx, s.DB, p, rows, nil)
 }
 
-func (s *Service) check(ctx context.Context, q sqldb.Querier, p *org.Principal, rows []Row) ([]Problem, error) {
+// check checks rows; after each row, when given, it calls each(i) (a run's progress).
+func (s *Service) check(ctx context.Context, q sqldb.Querier, p *org.Principal, rows []Row, each func(i int) error) ([]Problem, error) {
 	var probs []Problem
 	units := map[string]*org.Unit{}
 	resolve := func(code string) (*org.Unit, error) {
@@ -318,6 +330,11 @@ func (s *Service) check(ctx context.Context, q sqldb.Querier, p *org.Principal, 
 	positions := map[posKey]int{} // -> line
 	existing := map[int64]map[key]bool{}
 	for i := range rows {
+		if each != nil && i > 0 {
+			if err := each(i); err != nil {
+				return nil, err
+			}
+		}
 		r := &rows[i]
 		u, err := resolve(r.UnitCode)
 		if err != nil {
@@ -401,23 +418,40 @@ type Result struct {
 // nothing is written and Result.Problems lists them. The error is for a file that cannot
 // be read (Invalid) or a database failure.
 func (s *Service) Import(ctx context.Context, p *org.Principal, data []byte, fileName string) (Result, error) {
+	return s.importData(ctx, p, data, fileName, nil)
+}
+
+// importData is Import, reporting to a run's tracker when there is one (nil: none).
+func (s *Service) importData(ctx context.Context, p *org.Principal, data []byte, fileName string, tr *tracker) (Result, error) {
 	rows, probs, err := Parse(data, s.DB.Now())
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Rows: len(rows) + countLines(probs)}
-	if len(probs) > 0 {
-		// Check the parsed rows too, so the page lists every problem at once.
-		more, err := s.Check(ctx, p, rows)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Problems = sortProblems(append(probs, more...))
+	parseBad := countLines(probs)
+	res := Result{Rows: len(rows) + parseBad}
+	if err := tr.started(ctx, res.Rows, parseBad); err != nil {
+		return Result{}, err
+	}
+	// Every row is checked outside the write transaction first, so a run can show its
+	// progress (each batch is one short UPDATE) and a file with bad rows — listed all at
+	// once — never takes the writer.
+	more, err := s.check(ctx, s.DB, p, rows, tr.each(ctx, parseBad))
+	if err != nil {
+		return Result{}, err
+	}
+	if err := tr.checked(ctx, res.Rows); err != nil {
+		return Result{}, err
+	}
+	if probs = append(probs, more...); len(probs) > 0 {
+		res.Problems = sortProblems(probs)
 		return res, nil
 	}
 	err = s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		if err := tr.lock(ctx, tx); err != nil {
+			return err
+		}
 		// Checked again inside the transaction: nothing can slip in between.
-		more, err := s.check(ctx, tx, p, rows)
+		more, err := s.check(ctx, tx, p, rows, nil)
 		if err != nil {
 			return err
 		}
@@ -469,8 +503,11 @@ func (s *Service) Import(ctx context.Context, p *org.Principal, data []byte, fil
 			}
 			res.Created++
 		}
-		return audit.Record(ctx, tx, audit.Entry{Entity: "import", Action: "people_import",
-			Summary: fmt.Sprintf("Nhập %d người từ tệp %s", res.Created, fileName), After: map[string]any{"file": fileName, "rows": len(rows), "units": len(unitNames)}})
+		if err := audit.Record(ctx, tx, audit.Entry{Entity: "import", Action: "people_import",
+			Summary: fmt.Sprintf("Nhập %d người từ tệp %s", res.Created, fileName), After: map[string]any{"file": fileName, "rows": len(rows), "units": len(unitNames)}}); err != nil {
+			return err
+		}
+		return tr.written(ctx, tx, res)
 	})
 	if err != nil {
 		res.Created, res.Positions = 0, 0
