@@ -152,6 +152,7 @@ func (s *Server) routes() {
 	s.planRoutes()
 	s.draftRoutes()
 	s.modelRoutes()
+	s.searchRoutes()
 	s.mux.Handle("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))
