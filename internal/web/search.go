@@ -45,7 +45,8 @@ type searchSection struct {
 type searchPage struct {
 	Page
 	Q        string
-	Sections []searchSection
+	Sections []searchSection // the modules with matches, in menu order
+	Missed   []string        // the other modules the user may see: named in one line
 	Found    bool
 }
 
@@ -85,12 +86,16 @@ func (s *Server) searchAll(w http.ResponseWriter, r *http.Request) error {
 		if !sec.visible && len(sec.Hits) == 0 {
 			continue
 		}
+		if len(sec.Hits) == 0 {
+			pg.Missed = append(pg.Missed, sec.Heading)
+			continue
+		}
 		if len(sec.Hits) > searchPerSection {
 			sec.Hits, sec.More = sec.Hits[:searchPerSection], true
 		}
-		pg.Found = pg.Found || len(sec.Hits) > 0
 		pg.Sections = append(pg.Sections, sec)
 	}
+	pg.Found = len(pg.Sections) > 0
 	return s.render(w, r, http.StatusOK, "search/results", pg)
 }
 

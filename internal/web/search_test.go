@@ -73,6 +73,9 @@ func TestGlobalSearchHTTP(t *testing.T) {
 		if !strings.Contains(body, href("/documents/", doc)) || !strings.Contains(body, "04-NQ/ĐUK") {
 			t.Errorf("04-nq/duk does not find 04-NQ/ĐUK")
 		}
+		if !strings.Contains(body, "Không có kết quả trong: Đơn vị, Cán bộ, đảng viên") {
+			t.Errorf("the modules without a match are not named")
+		}
 
 		// The denouncer: lists mask them for everybody, even those who may open the
 		// petition (tiepdan1, thutruong1), and their name, phone and ID number match nothing.
