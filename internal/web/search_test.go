@@ -10,6 +10,7 @@ import (
 
 	"danvan/internal/app"
 	"danvan/internal/demo"
+	"danvan/internal/petition"
 	"danvan/internal/search"
 )
 
@@ -76,6 +77,11 @@ func TestGlobalSearchHTTP(t *testing.T) {
 		if !strings.Contains(body, "Không có kết quả trong: Đơn vị, Cán bộ, đảng viên") {
 			t.Errorf("the modules without a match are not named")
 		}
+		// A draft by words that are not next to each other in its title, as the other lists match.
+		draft := scalar[int64](t, s, `SELECT id FROM drafts WHERE title = ?`, "Quy chế thực hiện dân chủ trong hoạt động của Sở Tư pháp")
+		if body := find(bithu, "quy che dan chu tu phap"); !strings.Contains(body, href("/drafts/", draft)) {
+			t.Errorf("bithu1 does not find the draft Quy chế thực hiện dân chủ … Sở Tư pháp")
+		}
 
 		// The denouncer: lists mask them for everybody, even those who may open the
 		// petition (tiepdan1, thutruong1), and their name, phone and ID number match nothing.
@@ -90,6 +96,11 @@ func TestGlobalSearchHTTP(t *testing.T) {
 			if strings.Contains(body, sec) {
 				t.Errorf("tiepdan1's search results show %q", sec)
 			}
+		}
+		// By its tracking code, grouped as printed on the receipt, in lower case.
+		code := scalar[string](t, s, `SELECT code FROM petitions WHERE id = ?`, den)
+		if body := find(newClientAs(t, s, "tiepdan1"), strings.ToLower(petition.FormatCode(code))); !strings.Contains(body, href("/petitions/", den)) {
+			t.Errorf("tiepdan1 does not find the denunciation by its code %s", code)
 		}
 		for _, u := range []string{"tiepdan1", "tiepdan2", "bithu1", "canbo", "admin", "dangvien1"} {
 			c := newClientAs(t, s, u)
