@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"danvan/internal/emulation"
@@ -38,6 +40,7 @@ type searchSection struct {
 	Heading string
 	Hits    []searchHit
 	More    bool   // more matches than shown (not counted)
+	Slow    bool   // not done within the page's budget: only the list's link
 	AllURL  string // the module's list filtered by the query
 	visible bool   // the user may see this module at all
 }
@@ -74,14 +77,42 @@ func (s *Server) searchAll(w http.ResponseWriter, r *http.Request) error {
 	if search.Fold(q) == "" {
 		return s.render(w, r, http.StatusOK, "search/results", pg)
 	}
-	ctx := r.Context()
-	for _, find := range []func(context.Context, *org.Principal, string) (searchSection, error){
+	// The sections run side by side, so the page takes as long as its slowest module, and
+	// within a budget: a module slow on these words must not hold up the others.
+	budget := s.SearchBudget
+	if budget <= 0 {
+		budget = 3 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), budget)
+	defer cancel()
+	finders := []func(context.Context, *org.Principal, string) (searchSection, error){
 		s.searchUnits, s.searchPeople, s.searchDocuments, s.searchPlans, s.searchTasks,
 		s.searchPetitions, s.searchDrafts, s.searchModels,
-	} {
-		sec, err := find(ctx, p, q)
-		if err != nil {
-			return err
+	}
+	secs := make([]searchSection, len(finders))
+	errs := make([]error, len(finders))
+	var wg sync.WaitGroup
+	for i, find := range finders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			secs[i], errs[i] = find(ctx, p, q)
+		}()
+	}
+	wg.Wait()
+	for i, sec := range secs {
+		if err := errs[i]; err != nil {
+			if ctx.Err() == nil || r.Context().Err() != nil {
+				return err
+			}
+			// Out of time (the drivers answer an interrupted query with their own errors).
+			if !sec.visible {
+				continue
+			}
+			s.Logger.Warn("search: section out of time", "section", sec.Key, "budget", budget, "err", err)
+			sec.Hits, sec.Slow = nil, true
+			pg.Sections = append(pg.Sections, sec)
+			continue
 		}
 		if !sec.visible && len(sec.Hits) == 0 {
 			continue
@@ -95,7 +126,7 @@ func (s *Server) searchAll(w http.ResponseWriter, r *http.Request) error {
 		}
 		pg.Sections = append(pg.Sections, sec)
 	}
-	pg.Found = len(pg.Sections) > 0
+	pg.Found = len(pg.Sections) > 0 // a slow section is not "nothing found"
 	return s.render(w, r, http.StatusOK, "search/results", pg)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"danvan/internal/app"
@@ -156,4 +157,18 @@ func TestGlobalSearchHTTP(t *testing.T) {
 			t.Errorf("anonymous search: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 	})
+}
+
+// TestGlobalSearchOutOfTime: when the modules cannot answer within the page's budget, the
+// page still answers, naming the sections not done with their lists' links.
+func TestGlobalSearchOutOfTime(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		res, body := newClientAs(t, s, "bithu1").get("/search?q=so+tu+phap")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Mục này chưa tìm xong") || !strings.Contains(body, `href="/units?q=so&#43;tu&#43;phap"`) {
+			t.Errorf("out of time: %d, no notice or no list link", res.StatusCode)
+		}
+		if strings.Contains(body, "Không tìm thấy kết quả nào") {
+			t.Errorf("out of time reads as nothing found")
+		}
+	}, func(a *app.App) { a.Web.SearchBudget = time.Nanosecond })
 }

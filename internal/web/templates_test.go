@@ -59,8 +59,9 @@ func samplePages() map[string]any {
 		"public/portal":      func() Page { p := page("Cổng thông tin"); p.User, p.Public = nil, true; return p }(),
 		"search/results": searchPage{Page: page("Tìm kiếm"), Q: "chi bo <b>", Found: true, Sections: []searchSection{
 			{Key: "don-vi", Heading: "Đơn vị", Hits: []searchHit{{Label: unit.Name, Href: "/units/2", Detail: "Cơ quan"}}, More: true, AllURL: "/units?q=chi+bo"},
-			{Key: "nguoi", Heading: "Cán bộ, đảng viên", Hits: []searchHit{{Label: person.FullName, Href: "/people/1"}}, AllURL: "/people?q=chi+bo"}},
-			Missed: []string{"Văn bản chỉ đạo", "Đơn thư"}},
+			{Key: "nguoi", Heading: "Cán bộ, đảng viên", Hits: []searchHit{{Label: person.FullName, Href: "/people/1"}}, AllURL: "/people?q=chi+bo"},
+			{Key: "don-thu", Heading: "Đơn thư", Slow: true, AllURL: "/petitions?q=chi+bo"}},
+			Missed: []string{"Văn bản chỉ đạo", "Dự thảo"}},
 		"search/results#empty": searchPage{Page: page("Tìm kiếm")},
 		"search/results#none":  searchPage{Page: page("Tìm kiếm"), Q: "<script>alert(1)</script>", Missed: []string{"Văn bản chỉ đạo"}},
 		"org/tree":             treePage{Page: page("Cây tổ chức"), Roots: []treeNode{{Unit: unit, Children: []org.Unit{unit}}}, Results: []org.Unit{unit}, Q: "tu phap"},
