@@ -67,6 +67,10 @@ type Deps struct {
 // Server is the HTTP front of danvan.
 type Server struct {
 	Deps
+	// SearchBudget is how long the sections of /search may take together (0: 3 s); a
+	// section not done by then is shown as such, with its list's link (search.go).
+	SearchBudget time.Duration
+
 	cfg      Config
 	mux      *http.ServeMux
 	views    *views
@@ -75,9 +79,6 @@ type Server struct {
 	handler  http.Handler
 	// fileAccess maps an attachment owner type to the check of who may see it.
 	fileAccess map[string]FileAccess
-	// SearchBudget is how long the sections of /search may take together (0: 3 s); a
-	// section not done by then is shown as such, with its list's link (search.go).
-	SearchBudget time.Duration
 }
 
 // New builds the server with every route.

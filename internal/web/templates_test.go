@@ -42,28 +42,21 @@ func samplePages() map[string]any {
 		PersonName: person.FullName, UnitName: unit.Name, UnitPath: unit.Path, LastLoginAt: "2026-11-26T02:12:00Z", LockedUntil: "2026-11-26T02:30:00Z", Failures: 10,
 		Grants: []org.Grant{{ID: 1, UserID: 3, UnitID: 2, UnitPath: "/1/2/", UnitName: unit.Name, Role: org.RoleMember}}}
 	out := map[string]any{
-		"admin/index":        adminPage{Page: page("Quản trị"), CanAudit: true},
-		"admin/audit":        auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
-		"admin/users":        accountListPage{Page: page("Tài khoản"), Accounts: []auth.Account{acct, func() auth.Account { a := acct; a.Disabled = true; return a }()}, Units: []org.Unit{unit}, NextURL: "/admin/users?after=b"},
-		"admin/user":         adminAccountPage{Page: page("Tài khoản"), Account: acct, Units: []org.Unit{unit}, Roles: org.Roles, History: []audit.Row{row}, NewPassword: "abcd-efgh-jkmn-pqrs"},
-		"admin/user#self":    adminAccountPage{Page: page("Tài khoản"), Account: func() auth.Account { a := acct; a.Grants = nil; a.Disabled = true; return a }(), Self: true, ChangeError: "Ngoài phạm vi <b>"},
-		"admin/user_form":    accountFormPage{Page: page("Tạo tài khoản"), Units: []org.Unit{unit}, Roles: org.Roles, People: []org.Person{person, person}, PersonQ: "binh <b>", Linked: map[int64]bool{1: true}},
-		"admin/user_form#p":  accountFormPage{Page: page("Tạo tài khoản"), Units: []org.Unit{unit}, Roles: org.Roles, Person: &person},
-		"admin/user_created": accountCreatedPage{Page: page("Đã tạo"), Account: auth.User{ID: 3, Username: "binh.tt", DisplayName: person.FullName}, Password: "abcd-efgh-jkmn-pqrs"},
-		"auth/login":         loginPage{Page: page("Đăng nhập"), Next: "/units"},
-		"auth/setup":         setupPage{Page: page("Thiết lập"), Token: "tok"},
-		"auth/account":       accountPage{Page: page("Tài khoản"), Account: auth.User{ID: 1, Username: "bithu1", DisplayName: "Nguyễn Văn A"}, Tokens: []auth.Token{{ID: 1, Name: "báo cáo", Prefix: "dv_ab", CreatedAt: "2026-11-25T02:12:00Z"}}, NewToken: "dv_secret"},
-		"auth/notifications": notificationsPage{Page: page("Thông báo"), Notes: []notify.Note{{ID: 1, Title: "Đơn <b>mới</b>", Body: "x", Link: "/petitions/1", CreatedAt: "2026-11-25T02:12:00Z"}}, NextURL: "/notifications?before=1"},
-		"errors/error":       errorPage{Page: page("Không tìm thấy trang"), Status: 404, Heading: "Không tìm thấy trang", Message: "Không tìm thấy <b>"},
-		"home/home":          homePage{Page: page("Tổng quan"), Units: 1234, People: 1234567},
-		"public/portal":      func() Page { p := page("Cổng thông tin"); p.User, p.Public = nil, true; return p }(),
-		"search/results": searchPage{Page: page("Tìm kiếm"), Q: "chi bo <b>", Found: true, Sections: []searchSection{
-			{Key: "don-vi", Heading: "Đơn vị", Hits: []searchHit{{Label: unit.Name, Href: "/units/2", Detail: "Cơ quan"}}, More: true, AllURL: "/units?q=chi+bo"},
-			{Key: "nguoi", Heading: "Cán bộ, đảng viên", Hits: []searchHit{{Label: person.FullName, Href: "/people/1"}}, AllURL: "/people?q=chi+bo"},
-			{Key: "don-thu", Heading: "Đơn thư", Slow: true, AllURL: "/petitions?q=chi+bo"}},
-			Missed: []string{"Văn bản chỉ đạo", "Dự thảo"}},
-		"search/results#empty": searchPage{Page: page("Tìm kiếm")},
-		"search/results#none":  searchPage{Page: page("Tìm kiếm"), Q: "<script>alert(1)</script>", Missed: []string{"Văn bản chỉ đạo"}},
+		"admin/index":          adminPage{Page: page("Quản trị"), CanAudit: true},
+		"admin/audit":          auditPage{Page: page("Nhật ký"), Rows: []audit.Row{row}, Unit: &unit, NextURL: "/audit?before=1"},
+		"admin/users":          accountListPage{Page: page("Tài khoản"), Accounts: []auth.Account{acct, func() auth.Account { a := acct; a.Disabled = true; return a }()}, Units: []org.Unit{unit}, NextURL: "/admin/users?after=b"},
+		"admin/user":           adminAccountPage{Page: page("Tài khoản"), Account: acct, Units: []org.Unit{unit}, Roles: org.Roles, History: []audit.Row{row}, NewPassword: "abcd-efgh-jkmn-pqrs"},
+		"admin/user#self":      adminAccountPage{Page: page("Tài khoản"), Account: func() auth.Account { a := acct; a.Grants = nil; a.Disabled = true; return a }(), Self: true, ChangeError: "Ngoài phạm vi <b>"},
+		"admin/user_form":      accountFormPage{Page: page("Tạo tài khoản"), Units: []org.Unit{unit}, Roles: org.Roles, People: []org.Person{person, person}, PersonQ: "binh <b>", Linked: map[int64]bool{1: true}},
+		"admin/user_form#p":    accountFormPage{Page: page("Tạo tài khoản"), Units: []org.Unit{unit}, Roles: org.Roles, Person: &person},
+		"admin/user_created":   accountCreatedPage{Page: page("Đã tạo"), Account: auth.User{ID: 3, Username: "binh.tt", DisplayName: person.FullName}, Password: "abcd-efgh-jkmn-pqrs"},
+		"auth/login":           loginPage{Page: page("Đăng nhập"), Next: "/units"},
+		"auth/setup":           setupPage{Page: page("Thiết lập"), Token: "tok"},
+		"auth/account":         accountPage{Page: page("Tài khoản"), Account: auth.User{ID: 1, Username: "bithu1", DisplayName: "Nguyễn Văn A"}, Tokens: []auth.Token{{ID: 1, Name: "báo cáo", Prefix: "dv_ab", CreatedAt: "2026-11-25T02:12:00Z"}}, NewToken: "dv_secret"},
+		"auth/notifications":   notificationsPage{Page: page("Thông báo"), Notes: []notify.Note{{ID: 1, Title: "Đơn <b>mới</b>", Body: "x", Link: "/petitions/1", CreatedAt: "2026-11-25T02:12:00Z"}}, NextURL: "/notifications?before=1"},
+		"errors/error":         errorPage{Page: page("Không tìm thấy trang"), Status: 404, Heading: "Không tìm thấy trang", Message: "Không tìm thấy <b>"},
+		"home/home":            homePage{Page: page("Tổng quan"), Units: 1234, People: 1234567},
+		"public/portal":        func() Page { p := page("Cổng thông tin"); p.User, p.Public = nil, true; return p }(),
 		"org/tree":             treePage{Page: page("Cây tổ chức"), Roots: []treeNode{{Unit: unit, Children: []org.Unit{unit}}}, Results: []org.Unit{unit}, Q: "tu phap"},
 		"org/unit":             unitPage{Page: page(unit.Name), Unit: unit, Parent: &unit, Successor: &unit, Children: []org.Unit{unit}, Positions: []org.Position{pos}, People: []org.Person{person}, Activity: []audit.Row{row}, CanManage: true, CanPeople: true},
 		"org/unit_form":        unitFormPage{Page: page("Sửa đơn vị"), Unit: unit, Parent: unit, Kinds: []org.UnitKind{org.KindAgency}, Action: "/units/2"},
@@ -92,6 +85,14 @@ func samplePages() map[string]any {
 	for k, v := range modelSamples(page, unit) {
 		out[k] = v
 	}
+	// The global search: sections with matches, one out of time, the others named; empty; none.
+	out["search/results"] = searchPage{Page: page("Tìm kiếm"), Q: "chi bo <b>", Found: true, Sections: []searchSection{
+		{Key: "don-vi", Heading: "Đơn vị", Hits: []searchHit{{Label: unit.Name, Href: "/units/2", Detail: "Cơ quan"}}, More: true, AllURL: "/units?q=chi+bo"},
+		{Key: "nguoi", Heading: "Cán bộ, đảng viên", Hits: []searchHit{{Label: person.FullName, Href: "/people/1"}}, AllURL: "/people?q=chi+bo"},
+		{Key: "don-thu", Heading: "Đơn thư", Slow: true, AllURL: "/petitions?q=chi+bo"}},
+		Missed: []string{"Văn bản chỉ đạo", "Dự thảo"}}
+	out["search/results#empty"] = searchPage{Page: page("Tìm kiếm")}
+	out["search/results#none"] = searchPage{Page: page("Tìm kiếm"), Q: "<script>alert(1)</script>", Missed: []string{"Văn bản chỉ đạo"}}
 	return out
 }
 
