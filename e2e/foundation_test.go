@@ -95,6 +95,28 @@ func TestFoundationWalk(t *testing.T) {
 	checkA11y(t, ctx)
 	screenshot(t, ctx, "tim-nguoi")
 
+	// The header's search box: one page with a section per module.
+	fill(t, ctx, "#site-q", folded)
+	if st := submit(t, ctx, "header search", chromedp.Click(chromedp.CSS(`form.search button[type="submit"]`))); st != http.StatusOK {
+		t.Fatalf("header search: %d", st)
+	}
+	if loc := location(t, ctx); !strings.Contains(loc, "/search?q=") {
+		t.Errorf("header search lands on %s", loc)
+	}
+	if text := pageText(t, ctx); !strings.Contains(text, secretary) || !strings.Contains(text, "Cán bộ, đảng viên") {
+		t.Errorf("header search %q does not list %q under people:\n%s", folded, secretary, text)
+	}
+	checkA11y(t, ctx)
+	fill(t, ctx, "#search-q", "04-nq/duk")
+	if st := submit(t, ctx, "search a notation", chromedp.Click(chromedp.CSS(`form[action="/search"].filters button[type="submit"]`))); st != http.StatusOK {
+		t.Fatalf("notation search: %d", st)
+	}
+	if text := pageText(t, ctx); !strings.Contains(text, "04-NQ/ĐUK") {
+		t.Errorf("search 04-nq/duk does not find 04-NQ/ĐUK:\n%s", text)
+	}
+	checkA11y(t, ctx)
+	screenshot(t, ctx, "tim-kiem")
+
 	// Create a person.
 	const newName = "Trương Thị Kiểm Thử"
 	if st := visit(t, ctx, srv.URL+"/people/new"); st != http.StatusOK {

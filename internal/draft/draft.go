@@ -379,9 +379,10 @@ func (s *Service) List(ctx context.Context, p *org.Principal, query string, limi
 	}
 	cond, args := visibleSQL(p)
 	q := `SELECT ` + draftCols + `, (SELECT COUNT(*) FROM draft_versions v WHERE v.draft_id = d.id)` + draftFrom + ` WHERE ` + cond
-	if f := search.Fold(query); f != "" {
-		q += ` AND d.title_fold LIKE ?`
-		args = append(args, "%"+f+"%")
+	if pat := search.LikePattern(query); pat != "" {
+		// Words in order, with % and _ taken literally, as every other list searches.
+		q += ` AND d.title_fold LIKE ? ESCAPE '\'`
+		args = append(args, pat)
 	}
 	q += ` ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`
 	args = append(args, limit)

@@ -143,7 +143,7 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 			where = append(where, `p.code = ?`)
 			args = append(args, c)
 		} else {
-			where = append(where, `p.search_fold LIKE ?`)
+			where = append(where, `p.search_fold LIKE ? ESCAPE '\'`)
 			args = append(args, search.LikePattern(q))
 		}
 	}

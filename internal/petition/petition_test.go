@@ -587,3 +587,32 @@ func TestOpenWorkWaitingPetitionsNearestFirst(t *testing.T) {
 		}
 	})
 }
+
+// A search for text holding LIKE's own characters matches them literally on both engines:
+// "50%" finds the petition about a 50% fee and nothing else, "%" alone matches only
+// petitions that contain a percent sign.
+func TestFindMatchesLikeCharactersLiterally(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		h1 := f.who(t, "tiepdan1")
+		today := calendar.DateOf(db.Now()).String()
+		pt, err := f.svc.Record(f.ctx, h1, petition.Input{Kind: "kien-nghi", Channel: "in-person", UnitID: f.o.Agencies[0].Node.ID, ReceivedOn: today,
+			Content: "Kiến nghị giảm 50% lệ phí cấp bản sao giấy tờ cho người cao tuổi", Sender: petition.Sender{Name: "Đào Văn Hậu", Phone: "0912 345 001"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.record(t, h1, "kien-nghi", "in-person", today, petition.Sender{Name: "Lý Thị Hương", Phone: "0912 345 002"}) // no percent sign
+		for _, q := range []string{"50%", "%", "giam 50% le phi"} {
+			page, err := f.svc.Find(f.ctx, h1, petition.Filter{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Petitions) != 1 || page.Petitions[0].ID != pt.ID {
+				t.Errorf("search %q: %d petitions, want only the one about 50%%", q, len(page.Petitions))
+			}
+		}
+		if page, err := f.svc.Find(f.ctx, h1, petition.Filter{Query: "_"}); err != nil || len(page.Petitions) != 0 {
+			t.Errorf(`search "_": %d petitions (%v), want none`, len(page.Petitions), err)
+		}
+	})
+}

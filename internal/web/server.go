@@ -80,6 +80,10 @@ type Deps struct {
 // Server is the HTTP front of danvan.
 type Server struct {
 	Deps
+	// SearchBudget is how long the sections of /search may take together (0: 3 s); a
+	// section not done by then is shown as such, with its list's link (search.go).
+	SearchBudget time.Duration
+
 	cfg      Config
 	mux      *http.ServeMux
 	views    *views
@@ -179,6 +183,7 @@ func (s *Server) routes() {
 	s.planRoutes()
 	s.draftRoutes()
 	s.modelRoutes()
+	s.searchRoutes()
 	s.mux.Handle("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))

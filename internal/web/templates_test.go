@@ -89,6 +89,14 @@ func samplePages() map[string]any {
 	for k, v := range modelSamples(page, unit) {
 		out[k] = v
 	}
+	// The global search: sections with matches, one out of time, the others named; empty; none.
+	out["search/results"] = searchPage{Page: page("Tìm kiếm"), Q: "chi bo <b>", Found: true, Sections: []searchSection{
+		{Key: "don-vi", Heading: "Đơn vị", Hits: []searchHit{{Label: unit.Name, Href: "/units/2", Detail: "Cơ quan"}}, More: true, AllURL: "/units?q=chi+bo"},
+		{Key: "nguoi", Heading: "Cán bộ, đảng viên", Hits: []searchHit{{Label: person.FullName, Href: "/people/1"}}, AllURL: "/people?q=chi+bo"},
+		{Key: "don-thu", Heading: "Đơn thư", Slow: true, AllURL: "/petitions?q=chi+bo"}},
+		Missed: []string{"Văn bản chỉ đạo", "Dự thảo"}}
+	out["search/results#empty"] = searchPage{Page: page("Tìm kiếm")}
+	out["search/results#none"] = searchPage{Page: page("Tìm kiếm"), Q: "<script>alert(1)</script>", Missed: []string{"Văn bản chỉ đạo"}}
 	return out
 }
 
