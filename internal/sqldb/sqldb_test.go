@@ -103,3 +103,19 @@ func TestAuditLogAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL every connection plans queries for their actual arguments: a generic plan
+// of a prepared search ignores the name searched for (see Open).
+func TestPostgresPlansForTheArguments(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		if db.Dialect() != sqldb.Postgres {
+			t.Skip("PostgreSQL only")
+		}
+		for range 3 { // several connections of the pool
+			var mode string
+			if err := db.QueryRowContext(context.Background(), `SHOW plan_cache_mode`).Scan(&mode); err != nil || mode != "force_custom_plan" {
+				t.Fatalf("plan_cache_mode = %q (%v)", mode, err)
+			}
+		}
+	})
+}
