@@ -383,7 +383,7 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 // the conditions, in name order, limit rows and the cursor of the next page.
 func (s *Service) peoplePage(ctx context.Context, from string, where []string, args []any, limit int) (PeoplePage, error) {
 	const op = "org.FindPeople"
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+personCols+`, p.name_key FROM `+from+` JOIN units u ON u.id = p.unit_id WHERE `+strings.Join(where, " AND ")+
+	rows, err := s.DB.QueryPlanned(ctx, `SELECT `+personCols+`, p.name_key FROM `+from+` JOIN units u ON u.id = p.unit_id WHERE `+strings.Join(where, " AND ")+
 		fmt.Sprintf(` ORDER BY p.name_key, p.id LIMIT %d`, limit+1), args...)
 	if err != nil {
 		return PeoplePage{}, apperr.Wrap(op, err)

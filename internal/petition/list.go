@@ -161,7 +161,11 @@ func (s *Service) Find(ctx context.Context, p *org.Principal, f Filter) (Page, e
 	// The page is chosen on the indexes alone (ids in deadline order), then its rows read.
 	q := `SELECT ` + petitionCols + petitionFrom + ` WHERE p.id IN (SELECT p.id FROM petitions p WHERE ` + strings.Join(where, " AND ") +
 		fmt.Sprintf(` ORDER BY p.due_on, p.id LIMIT %d) ORDER BY p.due_on, p.id`, f.Limit+1)
-	rows, err := s.DB.QueryContext(ctx, q, args...)
+	query := s.DB.QueryContext
+	if strings.TrimSpace(f.Query) != "" {
+		query = s.DB.QueryPlanned // the best plan depends on the words (see sqldb.QueryPlanned)
+	}
+	rows, err := query(ctx, q, args...)
 	if err != nil {
 		return Page{}, apperr.Wrap("petition.Find", err)
 	}

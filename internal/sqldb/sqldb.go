@@ -24,8 +24,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
-	_ "modernc.org/sqlite"           // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // Dialect names the database engine.
@@ -76,20 +76,10 @@ func Open(ctx context.Context, url string, o Options) (*DB, error) {
 		now = time.Now
 	}
 	if IsPostgresURL(url) {
-		cfg, err := pgx.ParseConfig(url)
+		pool, err := sql.Open("pgx", url)
 		if err != nil {
 			return nil, fmt.Errorf("sqldb: open postgres: %w", err)
 		}
-		// pgx prepares each query once per connection, and after five runs PostgreSQL
-		// may switch a prepared query to a generic plan chosen without the arguments. For
-		// a search that is a trap: the generic plan of the people search intersects the
-		// trigram and path indexes over the whole tree whatever the name, 175–610 ms
-		// where the plan for the actual name takes 6 ms. Plans are therefore always made
-		// for the arguments given (a URL may still say otherwise).
-		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-		}
-		pool := stdlib.OpenDB(*cfg)
 		pool.SetMaxOpenConns(max(o.MaxReadConns, 20))
 		pool.SetMaxIdleConns(max(o.MaxReadConns, 20))
 		pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -181,6 +171,23 @@ func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Row
 		}
 	}
 	return db.read.QueryContext(ctx, Rebind(db.dialect, q), args...)
+}
+
+// QueryPlanned runs a read query that the database must plan for these very arguments,
+// every time: a search whose best plan depends on the words searched for. On
+// PostgreSQL, pgx prepares each query once per connection, and after five runs the
+// server may switch it to a generic plan chosen without the arguments; for the people
+// search that plan intersected the trigram and path indexes over the whole tree
+// whatever the name (175–610 ms where the plan for the name takes 6 ms). Here the query
+// goes as an unnamed statement, planned each time. Making every query so cost the plans
+// page and the task page 2–3 times their time (their joins take longer to plan than
+// to run), hence a separate call. SQLite plans each statement at prepare time with
+// its own statistics, so the statement cache is fine there.
+func (db *DB) QueryPlanned(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if db.dialect == Postgres {
+		return db.read.QueryContext(ctx, Rebind(db.dialect, q), append([]any{pgx.QueryExecModeExec}, args...)...)
+	}
+	return db.QueryContext(ctx, q, args...)
 }
 
 // QueryRowContext runs a one-row read query on the read pool.

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -104,18 +105,26 @@ func TestAuditLogAppendOnly(t *testing.T) {
 	})
 }
 
-// On PostgreSQL every connection plans queries for their actual arguments: a generic plan
-// of a prepared search ignores the name searched for (see Open).
-func TestPostgresPlansForTheArguments(t *testing.T) {
+// QueryPlanned answers like QueryContext, with its arguments, on both engines and many
+// times over (on PostgreSQL past the five runs after which a prepared query may switch
+// to a generic plan).
+func TestQueryPlanned(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		if db.Dialect() != sqldb.Postgres {
-			t.Skip("PostgreSQL only")
-		}
-		for range 3 { // several connections of the pool
-			var mode string
-			if err := db.QueryRowContext(context.Background(), `SHOW plan_cache_mode`).Scan(&mode); err != nil || mode != "force_custom_plan" {
-				t.Fatalf("plan_cache_mode = %q (%v)", mode, err)
+		ctx := context.Background()
+		for i := range 12 {
+			rows, err := db.QueryPlanned(ctx, `SELECT ? || 'x', ? + 1`, "a"+strconv.Itoa(i), i)
+			if err != nil {
+				t.Fatal(err)
 			}
+			var s string
+			var n int
+			if !rows.Next() {
+				t.Fatal("no row")
+			}
+			if err := rows.Scan(&s, &n); err != nil || s != "a"+strconv.Itoa(i)+"x" || n != i+1 {
+				t.Fatalf("run %d: %q %d %v", i, s, n, err)
+			}
+			rows.Close()
 		}
 	})
 }
