@@ -312,7 +312,13 @@ func TestPublicSubmissionAndTracking(t *testing.T) {
 		}
 		// Wrong and guessed codes: one answer, no hint; then rate-limited.
 		_, notFound := st.get("", "/tra-cuu?code=ABCD-EFGH-JKMN")
-		for i, c := range []string{"ABCD-EFGH-JKMN", code[:13] + "X", "0000-0000-0000", "x"} {
+		// A one-character change of the real code (its last character, the check symbol,
+		// replaced by another: "X" alone would be the real code whenever it ends in X).
+		typo := code[:13] + "X"
+		if code[13] == 'X' {
+			typo = code[:13] + "Y"
+		}
+		for i, c := range []string{"ABCD-EFGH-JKMN", typo, "0000-0000-0000", "x"} {
 			status, body := st.get("", "/tra-cuu?code="+url.QueryEscape(c))
 			if status != 404 || !strings.Contains(body, "Không tìm thấy đơn với mã tra cứu này") {
 				t.Errorf("code %d: %d", i, status)
