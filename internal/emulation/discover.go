@@ -126,8 +126,8 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 	cutoff := sqldb.FormatTime(now.AddDate(0, 0, -StuckDays))
 	// Counts stop at CountCap: beyond it the page says "hơn 1.000" rather than reading
 	// every index entry of a national tree on each visit.
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? LIMIT ?) x`,
-		cutoff, u.Path, sqldb.PathEnd(u.Path), CountCap+1).Scan(&d.StuckCount); err != nil {
+	if d.StuckCount, err = s.DB.CountUpTo(ctx, CountCap+1, `models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ?`,
+		cutoff, u.Path, sqldb.PathEnd(u.Path)); err != nil {
 		return d, apperr.Wrap("emulation.Discover", err)
 	}
 	mrows, err := s.DB.QueryContext(ctx, `SELECT `+modelCols+modelFrom+` WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? ORDER BY m.watch_at LIMIT 50`,
@@ -144,8 +144,8 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 		d.Stuck = append(d.Stuck, m)
 	}
 	mrows.Close()
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM model_support sp WHERE sp.answered_at = '' AND sp.to_unit_path >= ? AND sp.to_unit_path < ? LIMIT ?) x`,
-		u.Path, sqldb.PathEnd(u.Path), CountCap+1).Scan(&d.UnanswerOpen); err != nil {
+	if d.UnanswerOpen, err = s.DB.CountUpTo(ctx, CountCap+1, `model_support sp WHERE sp.answered_at = '' AND sp.to_unit_path >= ? AND sp.to_unit_path < ?`,
+		u.Path, sqldb.PathEnd(u.Path)); err != nil {
 		return d, apperr.Wrap("emulation.Discover", err)
 	}
 	d.Unanswered, err = s.querySupports(ctx, ` WHERE sp.answered_at = '' AND sp.to_unit_path >= ? AND sp.to_unit_path < ? ORDER BY sp.asked_at LIMIT 50`, u.Path, sqldb.PathEnd(u.Path))

@@ -318,13 +318,10 @@ func (s *Service) FindPeople(ctx context.Context, p *Principal, f PeopleFilter) 
 
 	plan := s.plan()
 	sqlite := s.DB.Dialect() == sqldb.SQLite
-	// byName names people_name_key_path for SQLite, whose planner would otherwise start
-	// from another index; PostgreSQL takes no hints, and the queries below are shaped so
-	// that the index is its natural choice.
-	byName := "people p"
-	if sqlite {
-		byName = "people p INDEXED BY people_name_key_path"
-	}
+	// byName reads people through people_name_key_path: SQLite's planner would otherwise
+	// start from another index; on PostgreSQL the queries below are shaped so that the
+	// index is its natural choice.
+	byName := "people p" + s.DB.IndexedBy("people_name_key_path")
 	switch {
 	case pat == "" && sqlite && s.scopeHolds(ctx, scope, plan.WideScope):
 		// SQLite: walk people in name order, filtering by path inside the index (0003).
@@ -462,8 +459,7 @@ func (s *Service) scopeHolds(ctx context.Context, scope Scope, n int) bool {
 		return false
 	}
 	cond, args := scope.SQL("unit_path")
-	var got int
-	err := s.DB.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM people WHERE %s LIMIT %d) x`, cond, n), args...).Scan(&got)
+	got, err := s.DB.CountUpTo(ctx, n, "people WHERE "+cond, args...)
 	return err == nil && got >= n
 }
 

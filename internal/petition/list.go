@@ -229,8 +229,8 @@ func (s *Service) wideSubtree(ctx context.Context, scope org.Scope, unit *org.Un
 	}
 	n := 0
 	for _, p := range paths {
-		var k int
-		if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM petition_stats WHERE unit_path >= ? AND unit_path < ? LIMIT ?) x`, p, sqldb.PathEnd(p), wideRows).Scan(&k); err != nil {
+		k, err := s.DB.CountUpTo(ctx, wideRows, `petition_stats WHERE unit_path >= ? AND unit_path < ?`, p, sqldb.PathEnd(p))
+		if err != nil {
 			return false
 		}
 		if n += k; n >= wideRows {

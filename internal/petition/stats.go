@@ -261,11 +261,7 @@ func (s *Service) OpenWork(ctx context.Context, p *org.Principal) ([]work.Item, 
 		// thousands of petitions waiting, and sorting them all cost half a second.
 		cond, args := sc.SQL("p.unit_path")
 		one := func(state State) string {
-			hint := ""
-			if s.DB.Dialect() == sqldb.SQLite {
-				hint = " INDEXED BY petitions_state_due_path"
-			}
-			return `SELECT * FROM (SELECT p.id, p.code, p.kind, p.state, p.subject, p.due_on, u.name FROM petitions p` + hint + ` JOIN units u ON u.id = p.unit_id
+			return `SELECT * FROM (SELECT p.id, p.code, p.kind, p.state, p.subject, p.due_on, u.name FROM petitions p` + s.DB.IndexedBy("petitions_state_due_path") + ` JOIN units u ON u.id = p.unit_id
 			WHERE p.state = '` + string(state) + `' AND ` + cond + ` ORDER BY p.due_on, p.id LIMIT 50) w`
 		}
 		if err := add(one(Received)+` UNION ALL `+one(Classified)+` ORDER BY 6, 1 LIMIT 50`, append(slices.Clone(args), args...)...); err != nil {

@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,6 +172,25 @@ func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Row
 		}
 	}
 	return db.read.QueryContext(ctx, Rebind(db.dialect, q), args...)
+}
+
+// CountUpTo counts the rows of "FROM from" (a table with its WHERE, args bound to its
+// placeholders), stopping at n: a page that only needs to know "more than n" or "under n"
+// reads at most n index entries instead of a national subtree.
+func (db *DB) CountUpTo(ctx context.Context, n int, from string, args ...any) (int, error) {
+	var got int
+	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` LIMIT `+strconv.Itoa(n)+`) x`, args...).Scan(&got)
+	return got, err
+}
+
+// IndexedBy returns the SQLite hint that makes a table read through the named index
+// (" INDEXED BY name"), or "" on PostgreSQL, which takes no hints: write the query so
+// that the index is its natural choice there.
+func (db *DB) IndexedBy(index string) string {
+	if db.dialect == SQLite {
+		return " INDEXED BY " + index
+	}
+	return ""
 }
 
 // QueryPlanned runs a read query that the database must plan for these very arguments,

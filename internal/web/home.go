@@ -76,8 +76,7 @@ func (c *countCache) count(ctx context.Context, db *sqldb.DB, from string, args 
 	if live <= 0 {
 		live = liveCountLimit
 	}
-	var n int
-	err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 FROM %s LIMIT %d) x`, from, live), args...).Scan(&n)
+	n, err := db.CountUpTo(ctx, live, from, args...)
 	if err != nil || n < live {
 		return n, time.Time{}, err
 	}
