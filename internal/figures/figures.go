@@ -1,0 +1,67 @@
+// Package figures is the contract by which each domain reports its numbers for a subtree
+// and a period (số liệu), so that the dashboard and periodic reports (package report), the
+// inspection evidence pack (package inspection) and any later reader get the same figures
+// from the domain's own queries and rights, instead of reading the domain's tables.
+//
+// A domain implements Source in its own package (internal/<domain>/figures.go); internal/app
+// passes the sources to their readers in a fixed order. A Source must honour the principal:
+// figures come only from records the principal may view (the domain's list rights), so a
+// number never reveals what its list would hide.
+package figures
+
+import (
+	"context"
+
+	"danvan/internal/org"
+)
+
+// Query asks for the figures of one subtree over a period.
+type Query struct {
+	// Scope is the unit path of the subtree, e.g. "/1/5/"; records of the unit and every
+	// unit under it count.
+	Scope string
+	// From and To bound the period, dates YYYY-MM-DD, both included.
+	From, To string
+	// Children, when set, are unit paths (each inside Scope) whose figures are wanted
+	// side by side: Block.ByChild then has one row per path. A source should answer them
+	// with one grouped query, not one query per child.
+	Children []string
+	// Trend asks for the month-by-month series (Block.Trend); without it a source may skip
+	// that work.
+	Trend bool
+}
+
+// Figure is one number of a block.
+type Figure struct {
+	Key   string // stable within the block, e.g. "overdue"; used by exports and the API
+	Label string // Vietnamese, as shown: "Quá hạn"
+	Value int64
+	// Href is the filtered list behind the number, for the same scope and period ("" when
+	// the module has no such list).
+	Href string
+	// Bad marks a number where more is worse (overdue, late), so comparisons can flag the
+	// units that lag.
+	Bad bool
+}
+
+// Point is one month of a trend: Values are in the order of the block's Figures.
+type Point struct {
+	Month  string // YYYY-MM
+	Values []int64
+}
+
+// Block is a domain's (or part of a domain's) figures: "plans", "training", "drafts",
+// "models", "petitions", "democracy", "inspection".
+type Block struct {
+	Key     string
+	Title   string // Vietnamese heading: "Kế hoạch và nhiệm vụ"
+	Figures []Figure
+	Trend   []Point // when Query.Trend; months of the period in order
+	// ByChild maps each path of Query.Children to its values, in the order of Figures.
+	ByChild map[string][]int64
+}
+
+// Source is implemented by each domain.
+type Source interface {
+	Figures(ctx context.Context, p *org.Principal, q Query) ([]Block, error)
+}
