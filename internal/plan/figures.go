@@ -145,4 +145,3 @@ func (s *Service) trainingFigures(ctx context.Context, p *org.Principal, q figur
 	}
 	return b, nil
 }
-
