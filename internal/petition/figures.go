@@ -117,4 +117,3 @@ func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query
 	}
 	return []figures.Block{b}, nil
 }
-
