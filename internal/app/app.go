@@ -22,6 +22,7 @@ import (
 	"danvan/internal/demo"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
+	"danvan/internal/figures"
 	"danvan/internal/export"
 	"danvan/internal/jobs"
 	"danvan/internal/notify"
@@ -58,6 +59,10 @@ type App struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	// Figures are the sources of the dashboard, the periodic reports and the inspection
+	// evidence pack, in the order their blocks are shown.
+	Figures []figures.Source
 
 	// Limiter counts the public forms' submissions per address in the database, shared by
 	// every instance (--public-rate).
@@ -152,6 +157,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Tasks = append(a.Tasks, a.Drafts.ReminderTask())
 
 	a.Models = emulation.NewService(db)
+	a.Figures = append(a.Figures, a.Plans, a.Drafts, a.Models, a.Petitions)
 	a.Models.Files = a.Files
 	a.Org.PathHooks = append(a.Org.PathHooks, emulation.PathHook)
 	sources = append(sources, a.Models)
