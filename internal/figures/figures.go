@@ -33,32 +33,32 @@ type Query struct {
 
 // Figure is one number of a block.
 type Figure struct {
-	Key   string // stable within the block, e.g. "overdue"; used by exports and the API
-	Label string // Vietnamese, as shown: "Quá hạn"
-	Value int64
+	Key   string `json:"key"`   // stable within the block, e.g. "overdue"; used by exports and the API
+	Label string `json:"label"` // Vietnamese, as shown: "Quá hạn"
+	Value int64  `json:"value"`
 	// Href is the filtered list behind the number, for the same scope and period ("" when
 	// the module has no such list).
-	Href string
+	Href string `json:"href,omitempty"`
 	// Bad marks a number where more is worse (overdue, late), so comparisons can flag the
 	// units that lag.
-	Bad bool
+	Bad bool `json:"bad,omitempty"`
 }
 
 // Point is one month of a trend: Values are in the order of the block's Figures.
 type Point struct {
-	Month  string // YYYY-MM
-	Values []int64
+	Month  string  `json:"month"` // YYYY-MM
+	Values []int64 `json:"values"`
 }
 
 // Block is a domain's (or part of a domain's) figures: "plans", "training", "drafts",
 // "models", "petitions", "democracy", "inspection".
 type Block struct {
-	Key     string
-	Title   string // Vietnamese heading: "Kế hoạch và nhiệm vụ"
-	Figures []Figure
-	Trend   []Point // when Query.Trend; months of the period in order
+	Key     string   `json:"key"`
+	Title   string   `json:"title"` // Vietnamese heading: "Kế hoạch và nhiệm vụ"
+	Figures []Figure `json:"figures"`
+	Trend   []Point  `json:"trend,omitempty"` // when Query.Trend; months of the period in order
 	// ByChild maps each path of Query.Children to its values, in the order of Figures.
-	ByChild map[string][]int64
+	ByChild map[string][]int64 `json:"by_child,omitempty"`
 }
 
 // Source is implemented by each domain.

@@ -23,6 +23,7 @@ import (
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/export"
+	"danvan/internal/figures"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
@@ -71,6 +72,9 @@ type Deps struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
+	Figures []figures.Source
 
 	// Imports runs people imports from .xlsx in the background (nil: one is made; the
 	// owner of the Server calls Close to stop its runs).
@@ -184,6 +188,7 @@ func (s *Server) routes() {
 	s.draftRoutes()
 	s.modelRoutes()
 	s.searchRoutes()
+	s.dashboardRoutes()
 	s.mux.Handle("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))

@@ -11,6 +11,7 @@ import (
 	"danvan/internal/auth"
 	"danvan/internal/calendar"
 	"danvan/internal/emulation"
+	"danvan/internal/figures"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
@@ -55,6 +56,9 @@ func samplePages() map[string]any {
 		"auth/account":       accountPage{Page: page("Tài khoản"), Account: auth.User{ID: 1, Username: "bithu1", DisplayName: "Nguyễn Văn A"}, Tokens: []auth.Token{{ID: 1, Name: "báo cáo", Prefix: "dv_ab", CreatedAt: "2026-11-25T02:12:00Z"}}, NewToken: "dv_secret"},
 		"auth/notifications": notificationsPage{Page: page("Thông báo"), Notes: []notify.Note{{ID: 1, Title: "Đơn <b>mới</b>", Body: "x", Link: "/petitions/1", CreatedAt: "2026-11-25T02:12:00Z"}}, NextURL: "/notifications?before=1"},
 		"errors/error":       errorPage{Page: page("Không tìm thấy trang"), Status: 404, Heading: "Không tìm thấy trang", Message: "Không tìm thấy <b>"},
+		"dashboard/dashboard": subtreeDashboardPage{Page: page("Số liệu"), D: dashboardData{Unit: unit, From: "2026-01-01", To: "2026-06-30", Children: []org.Unit{unit}},
+			Blocks: []blockView{makeBlockView(figures.Block{Key: "plans", Title: "Kế hoạch <b>", Figures: []figures.Figure{{Key: "done", Label: "Hoàn thành", Value: 3, Href: "/tasks"}, {Key: "overdue", Label: "Quá hạn <i>", Value: 2, Bad: true}},
+				Trend: []figures.Point{{Month: "2026-01", Values: []int64{1, 0}}, {Month: "2026-02", Values: []int64{2, 2}}}, ByChild: map[string][]int64{unit.Path: {3, 2}}}, []org.Unit{unit})}},
 		"home/home":          homePage{Page: page("Tổng quan"), Units: 1234, People: 1234567},
 		"public/portal":      func() Page { p := page("Cổng thông tin"); p.User, p.Public = nil, true; return p }(),
 		"org/tree":           treePage{Page: page("Cây tổ chức"), Roots: []treeNode{{Unit: unit, Children: []org.Unit{unit}}}, Results: []org.Unit{unit}, Q: "tu phap"},
