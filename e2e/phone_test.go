@@ -331,6 +331,9 @@ func TestPhoneWidth(t *testing.T) {
 	phonePage(t, ctx, srv, "/models")
 	phonePage(t, ctx, srv, "/models/discover")
 	phonePage(t, ctx, srv, firstHref(t, ctx, `^/models/\d+$`))
+	// The subtree dashboard of the upper committee, its children side by side.
+	phonePage(t, ctx, srv, "/dashboard")
+	screenshotScreen(t, ctx, "dien-thoai-so-lieu")
 
 	// The administrator's index.
 	ctx = phoneBrowser(t)
