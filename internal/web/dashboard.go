@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"danvan/internal/apperr"
+	"danvan/internal/export"
 	"danvan/internal/figures"
 	"danvan/internal/org"
 	"danvan/internal/work"
@@ -18,6 +19,7 @@ import (
 
 func (s *Server) dashboardRoutes() {
 	s.handle("GET /dashboard", s.dashboard)
+	s.handle("GET /dashboard.xlsx", s.dashboardXLSX)
 	s.handleAPI("GET /api/v1/dashboard", s.apiDashboard)
 }
 
@@ -211,4 +213,52 @@ func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// dashboardXLSX sends the comparison of the child units as a workbook: a sheet per block,
+// the unit itself on the first row, then one row per child with the same columns.
+func (s *Server) dashboardXLSX(w http.ResponseWriter, r *http.Request) error {
+	p, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.loadDashboard(r, p)
+	if err != nil {
+		return err
+	}
+	var sheets []export.Sheet
+	for _, b := range d.Blocks {
+		sh := export.Sheet{Name: b.Title, Title: b.Title + " — " + d.Unit.Name + ", " + viDate(d.From) + " – " + viDate(d.To),
+			Columns: []export.Column{{Header: "Đơn vị", Width: 40}}}
+		total := []any{d.Unit.Name + " (toàn đơn vị)"}
+		for _, f := range b.Figures {
+			sh.Columns = append(sh.Columns, export.Column{Header: f.Label, Width: 16})
+			total = append(total, f.Value)
+		}
+		sh.Rows = append(sh.Rows, total)
+		for _, c := range d.Children {
+			vals, ok := b.ByChild[c.Path]
+			if !ok {
+				continue
+			}
+			row := []any{c.Name}
+			for _, v := range vals {
+				row = append(row, v)
+			}
+			sh.Rows = append(sh.Rows, row)
+		}
+		sheets = append(sheets, sh)
+	}
+	if len(sheets) == 0 {
+		sheets = append(sheets, export.Sheet{Name: "Số liệu", Columns: []export.Column{{Header: "Chưa có số liệu nào bạn được xem cho đơn vị này."}}})
+	}
+	return s.sendSheets(w, r, "So lieu "+d.Unit.Name+" "+d.From+" "+d.To, sheets...)
+}
+
+// viDate shows YYYY-MM-DD as dd/mm/yyyy.
+func viDate(iso string) string {
+	if len(iso) != 10 {
+		return iso
+	}
+	return iso[8:] + "/" + iso[5:7] + "/" + iso[:4]
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"danvan/internal/app"
 )
 
@@ -39,6 +41,7 @@ func TestDashboard(t *testing.T) {
 		if st != http.StatusOK {
 			t.Fatalf("dashboard: %d %v", st, out)
 		}
+		nChildren := len(out["children"].([]any))
 		want := scalar[int64](t, s, `SELECT COUNT(*) FROM petitions WHERE unit_path LIKE ? AND received_on >= ? AND received_on <= ?`, agencyPath+"%", from, to)
 		if want == 0 {
 			t.Fatal("the demo has no petition in agency 1: the check below would prove nothing")
@@ -89,6 +92,39 @@ func TestDashboard(t *testing.T) {
 			if !strings.Contains(body, w) {
 				t.Errorf("page lacks %q", w)
 			}
+		}
+		// The comparison as .xlsx: the petitions sheet has the same received count on the
+		// unit's own row and one row per child.
+		res, body = c.get("/dashboard.xlsx?unit=" + strconv.FormatInt(agency, 10) + "&from=" + from + "&to=" + to)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("xlsx: %d", res.StatusCode)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("xlsx does not open: %v", err)
+		}
+		rows, err := f.GetRows("Đơn thư")
+		if err != nil {
+			t.Fatalf("no petitions sheet: %v (sheets %v)", err, f.GetSheetList())
+		}
+		col, totalRow, childRows := -1, -1, 0
+		for i, r := range rows {
+			for j, v := range r {
+				if v == "Đơn tiếp nhận" && col < 0 {
+					col = j
+				}
+			}
+			if len(r) > 0 && strings.HasSuffix(r[0], "(toàn đơn vị)") {
+				totalRow = i
+			} else if totalRow >= 0 && len(r) > 0 {
+				childRows++
+			}
+		}
+		if col < 0 || totalRow < 0 || rows[totalRow][col] != strconv.FormatInt(want, 10) {
+			t.Errorf("xlsx petitions sheet: column %d, unit row %d, rows %v; want received %d", col, totalRow, rows, want)
+		}
+		if childRows != nChildren {
+			t.Errorf("xlsx has %d child rows, the API %d children", childRows, nChildren)
 		}
 		res, body = c.get("/dashboard?unit=" + strconv.FormatInt(agency, 10) + "&to=hôm-qua")
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ngày kết thúc không hợp lệ") {
