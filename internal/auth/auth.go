@@ -61,7 +61,7 @@ func ValidatePassword(pw string) string {
 	if len(pw) > 200 {
 		return "Mật khẩu dài quá 200 ký tự."
 	}
-	return ""
+	return weakReason(pw)
 }
 
 // NewUser is the form of an account.

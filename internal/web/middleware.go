@@ -27,12 +27,16 @@ func (s *Server) chain(h http.Handler) http.Handler {
 	// it a refused cross-origin POST panicked and the connection was dropped.
 	h = cop.Handler(h)
 	h = s.sessions.LoadAndSave(h)
-	h = securityHeaders(h)
+	h = securityHeaders(h, strings.HasPrefix(s.cfg.BaseURL, "https://"))
 	h = s.recoverer(h)
 	return h
 }
 
-func securityHeaders(h http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries. HSTS follows the configured base
+// URL (or a TLS connection), not a client's X-Forwarded-Proto: a header anyone can send must
+// not decide what browsers pin for a year, and a deployment whose base URL is https is
+// served over https whichever proxy sits in front.
+func securityHeaders(h http.Handler, https bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -40,7 +44,7 @@ func securityHeaders(h http.Handler) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		if https || r.TLS != nil {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		h.ServeHTTP(w, r)
