@@ -679,9 +679,6 @@ func (s *Service) AddPosition(ctx context.Context, p *Principal, personID, unitI
 // EndPosition closes a position on a date. Errors: Invalid, NotFound, Forbidden, Conflict.
 func (s *Service) EndPosition(ctx context.Context, p *Principal, positionID int64, end string) error {
 	const op = "org.EndPosition"
-	if !ValidDate(end) {
-		return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Ngày thôi giữ chức vụ không hợp lệ.", Fields: map[string]string{"end_date": "Vui lòng nhập ngày hợp lệ."}}
-	}
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		var ps Position
 		var unitPath string
@@ -692,6 +689,10 @@ func (s *Service) EndPosition(ctx context.Context, p *Principal, positionID int6
 		}
 		if !p.CanPath(ManagePerson, unitPath) {
 			return apperr.New(apperr.Forbidden, op, "Bạn không có quyền sửa chức vụ này.")
+		}
+		// The date is checked after the reach, so a stranger's bad form says nothing.
+		if !ValidDate(end) {
+			return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Ngày thôi giữ chức vụ không hợp lệ (dd/mm/yyyy).", Fields: map[string]string{"end_date": "Vui lòng nhập ngày hợp lệ."}}
 		}
 		if !ps.Current() {
 			return apperr.New(apperr.Conflict, op, "Chức vụ này đã kết thúc.")

@@ -334,9 +334,11 @@ func (s *Server) positionEnd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	back := localPath(r.PostForm.Get("back"), "/people")
+	// A bad date is passed on as "": EndPosition checks the caller's reach before the
+	// date, so a stranger learns nothing about a position, not even that the form was wrong.
 	end, ok := ParseDateVN(r.PostForm.Get("end_date"))
-	if !ok || end == "" {
-		return s.redirect(w, r, back, "error", "Ngày thôi giữ chức vụ không hợp lệ (dd/mm/yyyy).")
+	if !ok {
+		end = ""
 	}
 	if err := s.Org.EndPosition(ctx, p, id, end); err != nil {
 		if k := apperr.KindOf(err); k != apperr.Invalid && k != apperr.Conflict {

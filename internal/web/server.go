@@ -95,6 +95,7 @@ type Server struct {
 	handler  http.Handler
 	// fileAccess maps an attachment owner type to the check of who may see it.
 	fileAccess map[string]FileAccess
+	patterns   []string   // every registered route (Routes)
 	counts     countCache // the overview's counts of wide scopes
 }
 
@@ -153,7 +154,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // handle registers a page handler.
 func (s *Server) handle(pattern string, h handlerFunc) {
-	s.mux.Handle(pattern, s.metricsFor(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.route(pattern, s.metricsFor(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}
@@ -162,17 +163,27 @@ func (s *Server) handle(pattern string, h handlerFunc) {
 
 // handleAPI registers a JSON handler; errors answer JSON.
 func (s *Server) handleAPI(pattern string, h handlerFunc) {
-	s.mux.Handle(pattern, s.metricsFor(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.route(pattern, s.metricsFor(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.apiError(w, r, err)
 		}
 	})))
 }
 
+// route registers h on the mux and remembers the pattern, so Routes can list every route
+// the server answers (the authorisation matrix test walks them all).
+func (s *Server) route(pattern string, h http.Handler) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, h)
+}
+
+// Routes returns every registered pattern, in registration order.
+func (s *Server) Routes() []string { return append([]string(nil), s.patterns...) }
+
 func (s *Server) routes() {
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	s.route("GET /static/", http.StripPrefix("/static/", staticHandler()))
 	s.handle("GET /healthz", s.healthz)
-	s.mux.Handle("GET /metrics", s.Metrics.Handler(s.DB))
+	s.route("GET /metrics", s.Metrics.Handler(s.DB))
 	s.handle("GET /{$}", s.home)
 	s.authRoutes()
 	s.peopleImportRoutes() // before orgRoutes: /people/import is not /people/{id}
@@ -189,7 +200,7 @@ func (s *Server) routes() {
 	s.modelRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
-	s.mux.Handle("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))
 }
