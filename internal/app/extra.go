@@ -22,6 +22,7 @@ func demoLoaders() []demo.Loader {
 		demo.Plans,
 		demo.Drafts,
 		demo.Models,
+		demo.Conferences,
 	}
 }
 

@@ -214,29 +214,36 @@ func (s *Service) validate(ctx context.Context, tx *sqldb.Tx, p *org.Principal, 
 func (s *Service) Create(ctx context.Context, p *org.Principal, in Input) (Draft, error) {
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
-		var v apperr.Validation
-		u, res := s.validate(ctx, tx, p, &in, &v)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		now := sqldb.FormatTime(tx.Now())
 		var err error
-		id, err = tx.InsertID(ctx, `INSERT INTO drafts (unit_id, unit_path, title, title_fold, kind, drafter_id, head_id, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.ID, u.Path, in.Title, search.Fold(in.Title), in.Kind, in.DrafterID, in.HeadID, nullID(p.UserID), now, now)
-		if err != nil {
-			return apperr.Wrap("draft.Create", err)
-		}
-		vid, err := insertVersion(ctx, tx, id, 1, in, res, p.UserID)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{UnitID: u.ID, Entity: "draft", EntityID: id, Action: "create",
-			Summary: "Tạo dự thảo " + in.Title + " (" + itoa(res.Articles) + " điều)", After: map[string]any{"title": in.Title, "kind": in.Kind, "version_id": vid}})
+		id, err = s.CreateTx(ctx, tx, p, in)
+		return err
 	})
 	if err != nil {
 		return Draft{}, err
 	}
 	return s.Get(ctx, p, id)
+}
+
+// CreateTx is Create inside the caller's transaction (a conference putting its documents
+// to the staff links the draft in the same change); it returns the draft's id.
+func (s *Service) CreateTx(ctx context.Context, tx *sqldb.Tx, p *org.Principal, in Input) (int64, error) {
+	var v apperr.Validation
+	u, res := s.validate(ctx, tx, p, &in, &v)
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	now := sqldb.FormatTime(tx.Now())
+	id, err := tx.InsertID(ctx, `INSERT INTO drafts (unit_id, unit_path, title, title_fold, kind, drafter_id, head_id, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.ID, u.Path, in.Title, search.Fold(in.Title), in.Kind, in.DrafterID, in.HeadID, nullID(p.UserID), now, now)
+	if err != nil {
+		return 0, apperr.Wrap("draft.Create", err)
+	}
+	vid, err := insertVersion(ctx, tx, id, 1, in, res, p.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return id, audit.Record(ctx, tx, audit.Entry{UnitID: u.ID, Entity: "draft", EntityID: id, Action: "create",
+		Summary: "Tạo dự thảo " + in.Title + " (" + itoa(res.Articles) + " điều)", After: map[string]any{"title": in.Title, "kind": in.Kind, "version_id": vid}})
 }
 
 func insertVersion(ctx context.Context, tx *sqldb.Tx, draftID int64, number int, in Input, res split.Result, userID int64) (int64, error) {

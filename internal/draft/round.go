@@ -135,6 +135,19 @@ func (s *Service) massOrgsNear(ctx context.Context, q sqldb.Querier, path string
 func (s *Service) OpenRound(ctx context.Context, p *org.Principal, draftID int64, in RoundInput) (Round, error) {
 	var rid int64
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		var err error
+		rid, err = s.OpenRoundTx(ctx, tx, p, draftID, in)
+		return err
+	})
+	if err != nil {
+		return Round{}, err
+	}
+	return s.Round(ctx, p, draftID, rid)
+}
+
+// OpenRoundTx is OpenRound inside the caller's transaction; it returns the round's id.
+func (s *Service) OpenRoundTx(ctx context.Context, tx *sqldb.Tx, p *org.Principal, draftID int64, in RoundInput) (rid int64, err error) {
+	err = func() error {
 		d, err := s.load(ctx, tx, p, draftID)
 		if err != nil {
 			return err
@@ -233,11 +246,8 @@ func (s *Service) OpenRound(ctx context.Context, p *org.Principal, draftID int64
 			return err
 		}
 		return nil
-	})
-	if err != nil {
-		return Round{}, err
-	}
-	return s.Round(ctx, p, draftID, rid)
+	}()
+	return rid, err
 }
 
 // Round returns one round of a draft with its invitations and counts.

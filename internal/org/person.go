@@ -35,6 +35,7 @@ var PositionTitles = []struct{ Code, Label string }{
 	{"truong-ban-chi-dao", "Trưởng ban Chỉ đạo QCDC"},
 	{"uy-vien", "Ủy viên"},
 	{"chanh-van-phong", "Chánh Văn phòng"},
+	{"ke-toan-truong", "Kế toán trưởng"},
 	{"chuyen-vien", "Chuyên viên"},
 	{"can-bo", "Cán bộ, công chức"},
 	{"vien-chuc", "Viên chức"},

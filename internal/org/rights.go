@@ -89,6 +89,12 @@ const (
 	AssessModel   Action = "model.assess"
 
 	EditNews Action = "news.edit"
+
+	// The annual staff conference and the people's inspection board (internal/democracy
+	// conference.go, board.go): seen by the agency's staff and the units above, run by
+	// the head's office and the trade union.
+	ViewConference   Action = "conference.view"
+	ManageConference Action = "conference.manage"
 )
 
 var everyone = []Role{RoleAdmin, RoleStaff, RoleManager, RoleMassOrg, RoleHandler, RoleInspector, RoleEditor, RoleMember}
@@ -120,6 +126,9 @@ var allowed = map[Action][]Role{
 	AssessModel:   {RoleStaff, RoleManager, RoleInspector},
 
 	EditNews: {RoleEditor, RoleStaff},
+
+	ViewConference:   everyone,
+	ManageConference: {RoleStaff, RoleManager, RoleMassOrg},
 }
 
 // RoleAllows reports whether role may perform action.

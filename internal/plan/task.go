@@ -439,44 +439,52 @@ func (s *Service) pickLeads(ctx context.Context, q sqldb.Querier, units []cascad
 func (s *Service) CreateTask(ctx context.Context, p *org.Principal, in TaskInput) (Task, error) {
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
-		var v apperr.Validation
-		u, units, rule := s.validateTask(ctx, tx, p, &in, &v)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		now := sqldb.FormatTime(tx.Now())
 		var err error
-		id, err = tx.InsertID(ctx, `INSERT INTO tasks (plan_id, document_id, unit_id, unit_path, assigner_path, title, title_fold, description, lead_id, leader_id, organiser_id, priority, start_on, due_on, due_rule, status, assigned_by, children, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			nullID(in.PlanID), nullID(in.DocumentID), u.ID, u.Path, u.Path, in.Title, search.Fold(in.Title), in.Description, in.LeadID, nullID(in.LeaderID), nullID(in.OrganiserID),
-			in.Priority, in.StartOn, in.DueOn, rule, StatusOpen, nullID(p.UserID), len(units), now, now)
-		if err != nil {
-			return apperr.Wrap("plan.CreateTask", err)
-		}
-		if err := insertSupport(ctx, tx, id, in); err != nil {
-			return err
-		}
-		if err := s.insertChildren(ctx, tx, p, id, u, in, rule, units, now); err != nil {
-			return err
-		}
-		summary := "Giao nhiệm vụ \"" + in.Title + "\" cho " + u.Name + ", chủ trì " + personName(ctx, tx, in.LeadID) + ", hạn " + vnDate(in.DueOn)
-		if len(units) > 0 {
-			summary += fmt.Sprintf("; giao tiếp cho %d đơn vị cấp dưới", len(units))
-		}
-		after := map[string]any{"input": in, "due_on": in.DueOn, "children": len(units)}
-		if len(units) > 0 {
-			ids := make([]int64, len(units))
-			for i, c := range units {
-				ids[i] = c.ID
-			}
-			after["cascade_units"] = ids
-		}
-		return audit.Record(ctx, tx, audit.Entry{UnitID: u.ID, Entity: "task", EntityID: id, Action: "create", Summary: summary, After: after})
+		id, err = s.CreateTaskTx(ctx, tx, p, in)
+		return err
 	})
 	if err != nil {
 		return Task{}, err
 	}
 	return s.Task(ctx, p, id)
+}
+
+// CreateTaskTx is CreateTask inside the caller's transaction, for another domain whose
+// own change makes tasks (a conference resolution's commitments): both are committed or
+// neither. It returns the task's id. Errors: Invalid (per field).
+func (s *Service) CreateTaskTx(ctx context.Context, tx *sqldb.Tx, p *org.Principal, in TaskInput) (int64, error) {
+	var v apperr.Validation
+	u, units, rule := s.validateTask(ctx, tx, p, &in, &v)
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	now := sqldb.FormatTime(tx.Now())
+	id, err := tx.InsertID(ctx, `INSERT INTO tasks (plan_id, document_id, unit_id, unit_path, assigner_path, title, title_fold, description, lead_id, leader_id, organiser_id, priority, start_on, due_on, due_rule, status, assigned_by, children, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(in.PlanID), nullID(in.DocumentID), u.ID, u.Path, u.Path, in.Title, search.Fold(in.Title), in.Description, in.LeadID, nullID(in.LeaderID), nullID(in.OrganiserID),
+		in.Priority, in.StartOn, in.DueOn, rule, StatusOpen, nullID(p.UserID), len(units), now, now)
+	if err != nil {
+		return 0, apperr.Wrap("plan.CreateTask", err)
+	}
+	if err := insertSupport(ctx, tx, id, in); err != nil {
+		return 0, err
+	}
+	if err := s.insertChildren(ctx, tx, p, id, u, in, rule, units, now); err != nil {
+		return 0, err
+	}
+	summary := "Giao nhiệm vụ \"" + in.Title + "\" cho " + u.Name + ", chủ trì " + personName(ctx, tx, in.LeadID) + ", hạn " + vnDate(in.DueOn)
+	if len(units) > 0 {
+		summary += fmt.Sprintf("; giao tiếp cho %d đơn vị cấp dưới", len(units))
+	}
+	after := map[string]any{"input": in, "due_on": in.DueOn, "children": len(units)}
+	if len(units) > 0 {
+		ids := make([]int64, len(units))
+		for i, c := range units {
+			ids[i] = c.ID
+		}
+		after["cascade_units"] = ids
+	}
+	return id, audit.Record(ctx, tx, audit.Entry{UnitID: u.ID, Entity: "task", EntityID: id, Action: "create", Summary: summary, After: after})
 }
 
 func insertSupport(ctx context.Context, tx *sqldb.Tx, taskID int64, in TaskInput) error {

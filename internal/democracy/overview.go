@@ -1,0 +1,269 @@
+package democracy
+
+// The overview for the upper committee: per agency of a subtree, this year's conference
+// (held on time, late, overdue or not planned), disclosures overdue, the board (in term,
+// out of term, missing, not required) and the resolution commitments overdue. A fixed
+// number of grouped queries whatever the size of the subtree.
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"danvan/internal/apperr"
+	"danvan/internal/org"
+	"danvan/internal/sqldb"
+	"danvan/internal/work"
+)
+
+// DisclosureCounter counts overdue disclosures per agency unit id within the subtree
+// whose unit path starts with scopePath (the disclosures register implements it).
+type DisclosureCounter interface {
+	OverdueByAgency(ctx context.Context, scopePath string, asOf time.Time) (map[int64]int, error)
+}
+
+// Board states in the overview.
+const (
+	BoardInTerm      = "in-term"
+	BoardOutOfTerm   = "out-of-term"
+	BoardMissing     = "missing"
+	BoardNotRequired = "not-required"
+)
+
+// BoardStateLabel names a board state.
+func BoardStateLabel(s string) string {
+	switch s {
+	case BoardInTerm:
+		return "Trong nhiệm kỳ"
+	case BoardOutOfTerm:
+		return "Hết nhiệm kỳ"
+	case BoardMissing:
+		return "Chưa có Ban"
+	case BoardNotRequired:
+		return "Không phải thành lập"
+	}
+	return s
+}
+
+// OverviewRow is one agency of the overview.
+type OverviewRow struct {
+	UnitID             int64  `json:"unit_id"`
+	UnitName           string `json:"unit_name"`
+	Staff              int    `json:"staff"`
+	ConferenceID       int64  `json:"conference_id,omitempty"`
+	Conference         string `json:"conference"` // on-time | late | waiting | overdue | missing | unplanned
+	ConferenceLabel    string `json:"conference_label"`
+	HeldOn             string `json:"held_on,omitempty"`
+	DueOn              string `json:"due_on"`
+	DisclosuresOverdue int    `json:"disclosures_overdue"`
+	BoardID            int64  `json:"board_id,omitempty"`
+	Board              string `json:"board"`
+	BoardLabel         string `json:"board_label"`
+	BoardTermEnd       string `json:"board_term_end,omitempty"`
+	Commitments        int    `json:"commitments"`
+	CommitmentsOverdue int    `json:"commitments_overdue"`
+}
+
+// ConferenceLate reports whether the conference is late or missing.
+func (r OverviewRow) ConferenceLate() bool {
+	return r.Conference == "late" || r.Conference == "overdue" || r.Conference == "missing"
+}
+
+// BoardProblem reports whether the board is missing or out of term.
+func (r OverviewRow) BoardProblem() bool { return r.Board == BoardMissing || r.Board == BoardOutOfTerm }
+
+// Overview is the table of a subtree for a year.
+type Overview struct {
+	UnitID          int64         `json:"unit_id"`
+	UnitName        string        `json:"unit_name"`
+	Year            int           `json:"year"`
+	AsOf            string        `json:"as_of"`
+	DisclosuresKnow bool          `json:"disclosures_counted"`
+	Rows            []OverviewRow `json:"agencies"`
+	// Totals.
+	ConferencesLate    int `json:"conferences_late_or_missing"`
+	DisclosuresOverdue int `json:"disclosures_overdue"`
+	BoardsProblem      int `json:"boards_missing_or_out_of_term"`
+	CommitmentsOverdue int `json:"commitments_overdue"`
+}
+
+// Overview computes the table for the subtree of unitID and the conference year (0: this
+// year). Errors: NotFound (the unit is out of p's reach).
+func (s *ConferenceService) Overview(ctx context.Context, p *org.Principal, unitID int64, year int) (Overview, error) {
+	const op = "democracy.Overview"
+	u, err := org.GetUnit(ctx, s.DB, unitID)
+	if err != nil || !p.CanPath(org.ViewConference, u.Path) {
+		return Overview{}, apperr.New(apperr.NotFound, op, "")
+	}
+	now := s.DB.Now()
+	today := work.Today(now)
+	if year == 0 {
+		year = now.In(work.VietnamZone).Year()
+	}
+	ov := Overview{UnitID: u.ID, UnitName: u.Name, Year: year, AsOf: today}
+	rules, err := RulesOn(ctx, s.DB, fmt.Sprintf("%d-01-01", year))
+	if err != nil {
+		return ov, err
+	}
+	lo, hi := u.Path, sqldb.PathEnd(u.Path)
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, name, path FROM units WHERE kind = ? AND valid_to = '' AND path >= ? AND path < ? ORDER BY name, id`, string(org.KindAgency), lo, hi)
+	if err != nil {
+		return ov, apperr.Wrap(op, err)
+	}
+	index := map[int64]int{}
+	var paths []string
+	for rows.Next() {
+		var r OverviewRow
+		var path string
+		if err := rows.Scan(&r.UnitID, &r.UnitName, &path); err != nil {
+			rows.Close()
+			return ov, apperr.Wrap(op, err)
+		}
+		r.DueOn = rules.DueOn(year)
+		index[r.UnitID] = len(ov.Rows)
+		ov.Rows = append(ov.Rows, r)
+		paths = append(paths, path)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return ov, apperr.Wrap(op, err)
+	}
+	if len(ov.Rows) == 0 {
+		return ov, nil
+	}
+	// Staff per agency: one range count per agency through the people path index, in a
+	// single statement.
+	if err := s.staffCounts(ctx, &ov, index, lo, hi); err != nil {
+		return ov, err
+	}
+	// Conferences of the year.
+	crows, err := s.DB.QueryContext(ctx, `SELECT unit_id, id, held_on, due_on FROM conferences WHERE year = ? AND unit_path >= ? AND unit_path < ?`, year, lo, hi)
+	if err != nil {
+		return ov, apperr.Wrap(op, err)
+	}
+	for crows.Next() {
+		var uid, id int64
+		var held, due string
+		if err := crows.Scan(&uid, &id, &held, &due); err != nil {
+			crows.Close()
+			return ov, apperr.Wrap(op, err)
+		}
+		if i, ok := index[uid]; ok {
+			r := &ov.Rows[i]
+			r.ConferenceID, r.HeldOn, r.DueOn = id, held, due
+			r.Conference = Conference{HeldOn: held, DueOn: due}.Timeliness(today)
+		}
+	}
+	crows.Close()
+	// Boards: the latest per agency.
+	brows, err := s.DB.QueryContext(ctx, `SELECT b.unit_id, b.id, b.term_end FROM boards b WHERE b.unit_path >= ? AND b.unit_path < ?
+		AND NOT EXISTS (SELECT 1 FROM boards b2 WHERE b2.unit_id = b.unit_id AND (b2.elected_on > b.elected_on OR (b2.elected_on = b.elected_on AND b2.id > b.id)))`, lo, hi)
+	if err != nil {
+		return ov, apperr.Wrap(op, err)
+	}
+	for brows.Next() {
+		var uid, id int64
+		var end string
+		if err := brows.Scan(&uid, &id, &end); err != nil {
+			brows.Close()
+			return ov, apperr.Wrap(op, err)
+		}
+		if i, ok := index[uid]; ok {
+			ov.Rows[i].BoardID, ov.Rows[i].BoardTermEnd = id, end
+		}
+	}
+	brows.Close()
+	// Commitments: all, and open past their task's due date.
+	mrows, err := s.DB.QueryContext(ctx, `SELECT c.unit_id, COUNT(*), COALESCE(SUM(CASE WHEN t.status <> 'done' AND t.due_on < ? THEN 1 ELSE 0 END), 0)
+		FROM conference_commitments cm JOIN conferences c ON c.id = cm.conference_id JOIN tasks t ON t.id = cm.task_id
+		WHERE cm.unit_path >= ? AND cm.unit_path < ? GROUP BY c.unit_id`, today, lo, hi)
+	if err != nil {
+		return ov, apperr.Wrap(op, err)
+	}
+	for mrows.Next() {
+		var uid int64
+		var total, late int
+		if err := mrows.Scan(&uid, &total, &late); err != nil {
+			mrows.Close()
+			return ov, apperr.Wrap(op, err)
+		}
+		if i, ok := index[uid]; ok {
+			ov.Rows[i].Commitments, ov.Rows[i].CommitmentsOverdue = total, late
+		}
+	}
+	mrows.Close()
+	if s.Disclosures != nil {
+		counts, err := s.Disclosures.OverdueByAgency(ctx, u.Path, now)
+		if err != nil {
+			return ov, err
+		}
+		ov.DisclosuresKnow = true
+		for uid, n := range counts {
+			if i, ok := index[uid]; ok {
+				ov.Rows[i].DisclosuresOverdue = n
+			}
+		}
+	}
+	for i := range ov.Rows {
+		r := &ov.Rows[i]
+		if r.Conference == "" {
+			r.Conference = "unplanned"
+			if today > r.DueOn {
+				r.Conference = "missing"
+			}
+		}
+		r.ConferenceLabel = TimelinessLabel(r.Conference)
+		switch {
+		case r.BoardID != 0 && today < r.BoardTermEnd:
+			r.Board = BoardInTerm
+		case r.Staff < rules.BoardStaffMin:
+			r.Board = BoardNotRequired
+		case r.BoardID != 0:
+			r.Board = BoardOutOfTerm
+		default:
+			r.Board = BoardMissing
+		}
+		r.BoardLabel = BoardStateLabel(r.Board)
+		if r.ConferenceLate() {
+			ov.ConferencesLate++
+		}
+		if r.BoardProblem() {
+			ov.BoardsProblem++
+		}
+		ov.DisclosuresOverdue += r.DisclosuresOverdue
+		ov.CommitmentsOverdue += r.CommitmentsOverdue
+	}
+	_ = paths
+	return ov, nil
+}
+
+// staffCounts fills each row's staff: people are counted by the agency that holds their
+// home unit, found from the unit's path (the agency is the nearest ancestor of kind cơ
+// quan), in one grouped query over the subtree's units.
+func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index map[int64]int, lo, hi string) error {
+	rows, err := s.DB.QueryContext(ctx, `SELECT p.unit_path, COUNT(*) FROM people p WHERE p.unit_path >= ? AND p.unit_path < ? GROUP BY p.unit_path`, lo, hi)
+	if err != nil {
+		return apperr.Wrap("democracy.staffCounts", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			return apperr.Wrap("democracy.staffCounts", err)
+		}
+		// The deepest agency on the path holds the person.
+		ids := org.PathIDs(path)
+		for j := len(ids) - 1; j >= 0; j-- {
+			if i, ok := index[ids[j]]; ok {
+				ov.Rows[i].Staff += n
+				break
+			}
+		}
+	}
+	return apperr.Wrap("democracy.staffCounts", rows.Err())
+}
+
+// YearLabel is the year as text.
+func (o Overview) YearLabel() string { return strconv.Itoa(o.Year) }
