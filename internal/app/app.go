@@ -20,6 +20,7 @@ import (
 	"danvan/internal/calendar"
 	"danvan/internal/config"
 	"danvan/internal/demo"
+	"danvan/internal/democracy"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/export"
@@ -59,6 +60,10 @@ type App struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	// Conferences holds the grassroots-democracy domain: the annual staff conference, its
+	// resolution and the people's inspection board.
+	Conferences *democracy.ConferenceService
 
 	// Figures are the sources of the dashboard, the periodic reports and the inspection
 	// evidence pack, in the order their blocks are shown.
@@ -163,6 +168,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	sources = append(sources, a.Models)
 	a.Tasks = append(a.Tasks, jobs.Task{Name: "models.reminders", Every: time.Hour, Run: a.Models.Remind})
 
+	a.Conferences = democracy.NewConferenceService(db, a.Plans, a.Drafts)
+	a.Conferences.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("conferences", "unit_path"),
+		org.ReplacePathPrefix("conference_commitments", "unit_path"), org.ReplacePathPrefix("boards", "unit_path"))
+	a.Tasks = append(a.Tasks, a.Conferences.TermReminderTask())
+
 	proxies, err := config.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
 		db.Close()
@@ -170,7 +181,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate, TrustedProxies: proxies},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
-			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Figures: a.Figures})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Figures: a.Figures})
 	if err != nil {
 		db.Close()
 		return nil, err

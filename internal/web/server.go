@@ -20,6 +20,7 @@ import (
 	"danvan/internal/auth"
 	"danvan/internal/calendar"
 	"danvan/internal/config"
+	"danvan/internal/democracy"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/export"
@@ -72,6 +73,8 @@ type Deps struct {
 	Drafts *draft.Service
 
 	Models *emulation.Service
+
+	Conferences *democracy.ConferenceService // grassroots democracy: conference, resolution, board
 
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
@@ -198,6 +201,7 @@ func (s *Server) routes() {
 	s.planRoutes()
 	s.draftRoutes()
 	s.modelRoutes()
+	s.democracyRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
 	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

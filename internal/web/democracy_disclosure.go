@@ -1,0 +1,4 @@
+package web
+
+// disclosureRoutes registers the pages of disclosures.
+func (s *Server) disclosureRoutes() {}
