@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"danvan/internal/democracy"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
@@ -25,6 +26,7 @@ func genGenerators(petitions int) []gen.Generator {
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
 	gs = append(gs, plangen.Generate)
+	gs = append(gs, democracy.Generate) // after plangen: its commitments are tasks
 	gs = append(gs, petitiongen.Generator(petitions))
 	return gs
 }
