@@ -208,3 +208,35 @@ func randHex(n int) string {
 
 // FixedClock returns a clock that always answers t, for sqldb.Options.Now.
 func FixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// EmptyPostgresURL returns the URL of a new, empty PostgreSQL database (no migrations),
+// dropped when the test ends: for tests of what instances do on their first start.
+// It skips (or fails in CI) like OpenPostgres when no server is configured.
+func EmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	admin := os.Getenv(PostgresEnv)
+	if admin == "" {
+		if postgresRequired() {
+			t.Fatalf("dbtest: PostgreSQL is required here (%s=1 or CI=true) but %s is not set", RequirePostgresEnv, PostgresEnv)
+		}
+		t.Skip("PostgreSQL tests need DANVAN_TEST_POSTGRES_URL (for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable); .ci/run sets it")
+	}
+	conn, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	defer conn.Close()
+	name := "danvan_e_" + randHex(6)
+	if _, err := conn.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("dbtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := sql.Open("pgx", admin)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = c.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	return withDatabase(admin, name)
+}

@@ -69,18 +69,27 @@ const orgKey = "demo.org"
 func Load(ctx context.Context, db *sqldb.DB, password string, loaders ...Loader) (Result, error) {
 	ctx = audit.WithActor(ctx, audit.Actor{Name: "Dữ liệu mẫu"})
 	var res Result
-	o, created, err := loadOrg(ctx, db, password)
-	if err != nil {
-		return res, err
-	}
-	res.Created = created
-	for _, l := range loaders {
-		if err := l(ctx, db, o); err != nil {
-			return res, err
+	// Two instances started together with --demo would both find the sample data
+	// missing and the second would fail on the first one's accounts: the load runs
+	// under a database-wide lock, and the second finds it done.
+	err := db.WithLock(ctx, demoLockKey, func() error {
+		o, created, err := loadOrg(ctx, db, password)
+		if err != nil {
+			return err
 		}
-	}
-	return res, nil
+		res.Created = created
+		for _, l := range loaders {
+			if err := l(ctx, db, o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
 }
+
+// demoLockKey names the sample-data load's lock (an arbitrary constant of danvan's).
+const demoLockKey = 734502
 
 // Done reports whether a sample-data key was already loaded; Mark records it in tx.
 func Done(ctx context.Context, q sqldb.Querier, key string) (bool, error) {

@@ -162,6 +162,32 @@ func TestExpiredLeaseIsTakenOver(t *testing.T) {
 	})
 }
 
+// A task's own lease overrides the runner's: the mail sender, guarded per row, is taken
+// over a minute after its instance died although the runner's lease is 15 minutes.
+func TestTaskLeaseOverridesTheRunners(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		clk := &clock{t: time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)}
+		var runs int
+		task := Task{Name: "test.short-lease", Every: 15 * time.Second, Lease: time.Minute, Run: func(ctx context.Context, now time.Time) error { runs++; return nil }}
+		ctx := context.Background()
+		dead := &Runner{DB: db, Tasks: []Task{task}, Now: clk.Now}
+		if ok, _, err := dead.claim(ctx, task, clk.Now()); err != nil || !ok {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
+		r := &Runner{DB: second(t, db), Tasks: []Task{task}, Now: clk.Now}
+		clk.Add(50 * time.Second)
+		r.RunDue(ctx)
+		if runs != 0 {
+			t.Fatal("ran while the dead instance's one-minute lease was live")
+		}
+		clk.Add(15 * time.Second)
+		r.RunDue(ctx)
+		if runs != 1 {
+			t.Fatalf("task lease of a minute not taken over after 65 s: %d runs", runs)
+		}
+	})
+}
+
 func TestRunnerStopsWithItsContext(t *testing.T) {
 	db := dbtest.OpenSQLite(t)
 	started := make(chan struct{})

@@ -45,8 +45,12 @@ type Sender struct {
 }
 
 // Task returns the sender as a background task run every every.
+//
+// The task's own lease is a minute, not the runner's quarter of an hour: the rows it
+// claims carry their own lease, so an instance that dies mid-run delays the others'
+// mail by a minute (and the rows it held by their lease), not by fifteen.
 func (s *Sender) Task(every time.Duration) jobs.Task {
-	return jobs.Task{Name: "notify.outbox", Every: every, Run: func(ctx context.Context, now time.Time) error {
+	return jobs.Task{Name: "notify.outbox", Every: every, Lease: time.Minute, Run: func(ctx context.Context, now time.Time) error {
 		_, err := s.SendDue(ctx, now)
 		return err
 	}}

@@ -67,34 +67,77 @@ func freeAddr(t *testing.T) string {
 type instance struct {
 	cmd  *exec.Cmd
 	base string
-	log  *bytes.Buffer
+	log  *syncBuffer
+	done chan struct{} // closed once the process has exited (and been waited for)
 }
 
-// start runs the binary on dataDir (and dbURL when it is PostgreSQL) and waits until it
-// answers /healthz.
+// kill ends the process with SIGKILL and waits until it is gone.
+func (in *instance) kill() error {
+	if err := in.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		return err
+	}
+	<-in.done
+	return nil
+}
+
+// syncBuffer is the process's output, written by its two pipes' copiers and read by the
+// test while the process runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs the binary on dataDir (and dbURL when it is PostgreSQL) without background
+// workers and waits until it answers /healthz.
 func start(t *testing.T, bin, dataDir, dbURL string) *instance {
+	t.Helper()
+	in := startWith(t, bin, dataDir, dbURL, false)
+	if in == nil {
+		t.FailNow()
+	}
+	return in
+}
+
+// startWith is start with the background workers on or off and extra flags (--smtp-url).
+// It may run in a goroutine of its own: on failure it reports with t.Errorf and returns nil.
+func startWith(t *testing.T, bin, dataDir, dbURL string, workers bool, extra ...string) *instance {
 	t.Helper()
 	addr := freeAddr(t)
 	args := []string{"--addr", addr, "--data", dataDir, "--demo", "--demo-password", demoPassword, "--public-rate", "0"}
 	if dbURL != "" {
 		args = append(args, "--database-url", dbURL)
 	}
+	args = append(args, extra...)
 	cmd := exec.Command(bin, args...)
-	var log bytes.Buffer
+	var log syncBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
-	cmd.Env = append(os.Environ(), "DANVAN_WORKERS=false")
+	cmd.Env = append(os.Environ(), "DANVAN_WORKERS="+strconv.FormatBool(workers))
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	in := &instance{cmd: cmd, base: "http://" + addr, log: &log}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
+	in := &instance{cmd: cmd, base: "http://" + addr, log: &log, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(in.done) }()
+	t.Cleanup(func() { _ = in.kill() })
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case <-in.done:
+			t.Errorf("danvan exited before answering /healthz: %s", log.String())
+			return nil
+		default:
+		}
 		if res, err := http.Get(in.base + "/healthz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
@@ -103,7 +146,7 @@ func start(t *testing.T, bin, dataDir, dbURL string) *instance {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("danvan did not answer /healthz: %s", log.String())
+	t.Errorf("danvan did not answer /healthz: %s", log.String())
 	return nil
 }
 
@@ -234,10 +277,9 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 			mu.Unlock()
 			killedAt = time.Now()
 			killed.Store(true)
-			if err := in.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			if err := in.kill(); err != nil {
 				t.Fatal(err)
 			}
-			_ = in.cmd.Wait()
 			stop.Store(true)
 			wg.Wait()
 			burst := killedAt.Sub(began)

@@ -76,3 +76,24 @@ func (db *DB) claimNonce(ctx context.Context, tx *Tx) (*nonceState, error) {
 	}
 	return st, nil
 }
+
+// WithLock runs fn while holding the database-wide lock named by key, so instances
+// starting together on one PostgreSQL database do one-time work (loading the sample
+// data) one after the other: the second then finds it done. On SQLite, whose single
+// writer already serialises a process's transactions and which one process owns, fn
+// simply runs.
+func (db *DB) WithLock(ctx context.Context, key int64, fn func() error) error {
+	if db.dialect != Postgres {
+		return fn()
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key)
+	return fn()
+}
