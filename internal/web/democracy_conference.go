@@ -244,6 +244,18 @@ func (pg conferenceShowPage) PresentChecked(d democracy.Delegate) bool {
 	return d.Present
 }
 
+// Submitted reports whether the page comes back from the form whose field is named so
+// (its folded form then opens, with what was typed).
+func (pg conferenceShowPage) Submitted(field string) bool {
+	_, ok := pg.Form[field]
+	return ok
+}
+
+// VotesSubmitted is Submitted for the votes form of an item.
+func (pg conferenceShowPage) VotesSubmitted(itemID int64) bool {
+	return pg.Submitted("v" + strconv.FormatInt(itemID, 10) + "_votes_for")
+}
+
 // MemberChecked says whether a staff member's box of the board's list is ticked.
 func (pg conferenceShowPage) MemberChecked(id int64) bool {
 	for _, v := range pg.Form["board_member_ids"] {
