@@ -33,7 +33,7 @@ func (s *Server) conferenceRoutes() {
 }
 
 func conferenceCrumbs(extra ...Crumb) []Crumb {
-	return append([]Crumb{{Label: "Dân chủ ở cơ sở", Href: "/democracy"}, {Label: "Hội nghị cán bộ, công chức", Href: "/democracy/conferences"}}, extra...)
+	return append([]Crumb{{Label: "Dân chủ cơ sở", Href: "/democracy"}, {Label: "Hội nghị cán bộ, công chức", Href: "/democracy/conferences"}}, extra...)
 }
 
 func confURL(id int64) string { return "/democracy/conferences/" + strconv.FormatInt(id, 10) }

@@ -149,6 +149,22 @@ func TestConferencePages(t *testing.T) {
 			t.Fatal("the error is not under its field")
 		}
 
+		// An existing draft of the agency is linked; an unknown one is not found.
+		own := scalar[int64](t, s, `SELECT id FROM drafts WHERE unit_path LIKE ? AND id <> ? ORDER BY id LIMIT 1`, f.stpPath+"%", did)
+		other := scalar[int64](t, s, `SELECT COALESCE(MAX(id), 0) + 1000 FROM drafts`)
+		res, body = f.post(t, head, "/documents/link", url.Values{"link_draft_id": {fmt.Sprint(other)}})
+		wantRefused(t, "an unknown draft", res, body, 422, "Không tìm thấy dự thảo này trong cơ quan")
+		if res, body := f.post(t, head, "/documents/link", url.Values{"link_draft_id": {fmt.Sprint(own)}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("link: %d %s", res.StatusCode, body)
+		}
+		if n := scalar[int](t, s, `SELECT COUNT(*) FROM conference_documents WHERE conference_id = ?`, f.id); n != 2 {
+			t.Fatalf("%d documents after the link", n)
+		}
+		// A second plan for the same year is refused on the form.
+		stp := scalar[int64](t, s, `SELECT id FROM units WHERE code = 'STP'`)
+		res, body = head.post("/democracy/conferences/new", url.Values{"form_nonce": {head.nonce("/democracy/conferences/new")}, "unit_id": {fmt.Sprint(stp)}, "year": {fmt.Sprint(year)}})
+		wantRefused(t, "a second plan", res, body, 409, fmt.Sprintf("đã có kế hoạch hội nghị năm %d", year))
+		before = f.writes(t)
 		for _, it := range []url.Values{
 			{"item_kind": {"report"}, "item_title": {"Báo cáo kết quả thực hiện nhiệm vụ năm"}},
 			{"item_kind": {"motion"}, "item_title": {"Thông qua Quy chế chi tiêu nội bộ sửa đổi"}},
