@@ -375,7 +375,7 @@ func (s *Server) conferencePost(w http.ResponseWriter, r *http.Request, prefix, 
 }
 
 // formCount reads a count of votes: empty is 0, anything else not a whole number ≥ 0 is
-// an error under the field.
+// an error under field (the vote's first box, where the domain puts its messages too).
 func formCount(r *http.Request, name string, v *apperr.Validation, field string) int {
 	raw := strings.TrimSpace(r.PostFormValue(name))
 	if raw == "" {
@@ -440,8 +440,8 @@ func (s *Server) conferenceVotes(w http.ResponseWriter, r *http.Request) error {
 			return "", err
 		}
 		var v apperr.Validation
-		votes := democracy.Votes{For: formCount(r, prefix+"votes_for", &v, "votes_for"), Against: formCount(r, prefix+"votes_against", &v, "votes_against"),
-			Abstain: formCount(r, prefix+"votes_abstain", &v, "votes_abstain")}
+		votes := democracy.Votes{For: formCount(r, prefix+"votes_for", &v, "votes_for"), Against: formCount(r, prefix+"votes_against", &v, "votes_for"),
+			Abstain: formCount(r, prefix+"votes_abstain", &v, "votes_for")}
 		if err := v.Err(); err != nil {
 			return "", err
 		}
@@ -525,8 +525,8 @@ func (s *Server) conferenceElectBoard(w http.ResponseWriter, r *http.Request) er
 		}
 		var v apperr.Validation
 		in := democracy.BoardInput{MemberIDs: formIDs(r, "board_member_ids"), HeadID: formInt(r, "board_head_id"),
-			Votes: democracy.Votes{For: formCount(r, "board_votes_for", &v, "votes_for"), Against: formCount(r, "board_votes_against", &v, "votes_against"),
-				Abstain: formCount(r, "board_votes_abstain", &v, "votes_abstain")}}
+			Votes: democracy.Votes{For: formCount(r, "board_votes_for", &v, "votes_for"), Against: formCount(r, "board_votes_against", &v, "votes_for"),
+				Abstain: formCount(r, "board_votes_abstain", &v, "votes_for")}}
 		if err := v.Err(); err != nil {
 			return "", err
 		}

@@ -164,6 +164,9 @@ func TestConferencePages(t *testing.T) {
 		stp := scalar[int64](t, s, `SELECT id FROM units WHERE code = 'STP'`)
 		res, body = head.post("/democracy/conferences/new", url.Values{"form_nonce": {head.nonce("/democracy/conferences/new")}, "unit_id": {fmt.Sprint(stp)}, "year": {fmt.Sprint(year)}})
 		wantRefused(t, "a second plan", res, body, 409, fmt.Sprintf("đã có kế hoạch hội nghị năm %d", year))
+		// A conference of elected delegates needs an agency above the threshold.
+		res, body = head.post("/democracy/conferences/new", url.Values{"form_nonce": {head.nonce("/democracy/conferences/new")}, "unit_id": {fmt.Sprint(stp)}, "year": {fmt.Sprint(year - 1)}, "delegate_mode": {"elected"}})
+		wantRefused(t, "elected delegates in a small agency", res, body, 422, "hội nghị là hội nghị toàn thể, không bầu đại biểu")
 		before = f.writes(t)
 		for _, it := range []url.Values{
 			{"item_kind": {"report"}, "item_title": {"Báo cáo kết quả thực hiện nhiệm vụ năm"}},
