@@ -99,8 +99,11 @@ func problemsOf(r democracy.OverviewRow, withDisclosures bool) []string {
 	if r.ConferenceLate() {
 		out = append(out, "hội nghị: "+strings.ToLower(r.ConferenceLabel))
 	}
-	if r.BoardProblem() {
-		out = append(out, "Ban TTND: "+strings.ToLower(r.BoardLabel))
+	switch r.Board {
+	case democracy.BoardMissing:
+		out = append(out, "chưa có Ban Thanh tra nhân dân")
+	case democracy.BoardOutOfTerm:
+		out = append(out, "Ban Thanh tra nhân dân hết nhiệm kỳ")
 	}
 	if r.CommitmentsOverdue > 0 {
 		out = append(out, fmt.Sprintf("%d cam kết nghị quyết quá hạn", r.CommitmentsOverdue))
