@@ -151,6 +151,7 @@ var navItems = []NavItem{
 	{"drafts", "Dự thảo & góp ý", "/drafts"},
 	{"petitions", "Đơn thư", "/petitions"},
 	{"models", "Mô hình dân vận", "/models"},
+	{"democracy", "Dân chủ cơ sở", "/democracy"},
 	{"dashboard", "Số liệu", "/dashboard"},
 	{"org", "Tổ chức", "/units"},
 	{"admin", "Quản trị", "/admin"},
