@@ -824,9 +824,12 @@ func (s *DisclosureService) readCond(ctx context.Context, p *org.Principal) (str
 		full = append(full, "(d.unit_path > ? AND d.unit_path < ?)")
 		fargs = append(fargs, g.UnitPath, sqldb.PathEnd(g.UnitPath))
 	}
-	managed, err := s.ManagedAgencies(ctx, p)
-	if err != nil {
-		return "", nil, err
+	var managed []org.Unit
+	if !p.IsAdmin() { // the administrator reads everything from the root already
+		var err error
+		if managed, err = s.ManagedAgencies(ctx, p); err != nil {
+			return "", nil, err
+		}
 	}
 	if len(managed) > 0 {
 		full = append(full, "d.unit_path IN ("+sqldb.Placeholders(len(managed))+")")
@@ -907,12 +910,32 @@ func (s *DisclosureService) List(ctx context.Context, p *org.Principal, f Disclo
 }
 
 // ManagedAgencies lists the agencies whose register p keeps: grants allowing
-// ManageConference on an agency or on its trade union; every agency for the administrator
-// is not listed here (they reach all through the tree).
+// ManageConference on an agency or on its trade union; every current agency for the
+// administrator.
 func (s *DisclosureService) ManagedAgencies(ctx context.Context, p *org.Principal) ([]org.Unit, error) {
 	var out []org.Unit
 	if p == nil {
 		return nil, nil
+	}
+	if p.IsAdmin() {
+		rows, err := s.DB.QueryContext(ctx, `SELECT id FROM units WHERE kind = ? AND valid_to = '' ORDER BY path LIMIT 500`, string(org.KindAgency))
+		if err != nil {
+			return nil, apperr.Wrap("democracy.ManagedAgencies", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if rows.Scan(&id) == nil {
+				ids = append(ids, id)
+			}
+		}
+		rows.Close()
+		for _, id := range ids {
+			if u, err := org.GetUnit(ctx, s.DB, id); err == nil {
+				out = append(out, u)
+			}
+		}
+		return out, nil
 	}
 	seen := map[int64]bool{}
 	for _, g := range p.Grants {
@@ -1138,3 +1161,41 @@ func (s *DisclosureService) OverdueByAgency(ctx context.Context, scopePath strin
 }
 
 var _ DisclosureCounter = (*DisclosureService)(nil)
+
+// DocumentChoice is a record of the documents registry an item may link to.
+type DocumentChoice struct {
+	ID    int64
+	Label string
+}
+
+// DocumentChoices lists the registry's documents kept by the agency at agencyPath or by
+// a unit above it, the newest first (the registry is plan's; reading it is enough here).
+func (s *DisclosureService) DocumentChoices(ctx context.Context, agencyPath string) ([]DocumentChoice, error) {
+	ids := org.PathIDs(agencyPath)
+	paths := make([]any, 0, len(ids))
+	path := "/"
+	for _, id := range ids {
+		path += confItoa(id) + "/"
+		paths = append(paths, path)
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, notation, title FROM gov_documents WHERE unit_path IN (`+sqldb.Placeholders(len(paths))+`) OR unit_path >= ? AND unit_path < ?
+		ORDER BY issued_on DESC, id DESC LIMIT 100`, append(paths, agencyPath, sqldb.PathEnd(agencyPath))...)
+	if err != nil {
+		return nil, apperr.Wrap("democracy.DocumentChoices", err)
+	}
+	defer rows.Close()
+	var out []DocumentChoice
+	for rows.Next() {
+		var c DocumentChoice
+		var notation, title string
+		if err := rows.Scan(&c.ID, &notation, &title); err != nil {
+			return nil, apperr.Wrap("democracy.DocumentChoices", err)
+		}
+		c.Label = notation + " — " + title
+		out = append(out, c)
+	}
+	return out, apperr.Wrap("democracy.DocumentChoices", rows.Err())
+}
