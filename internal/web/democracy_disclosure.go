@@ -374,7 +374,7 @@ func (s *Server) disclosureAnswer(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return "", err
 		}
-		if err := s.Disclosures.Answer(ctx, p, d.ID, qid, r.PostFormValue("answer")); err != nil {
+		if err := s.Disclosures.Answer(ctx, p, d.ID, qid, r.PostFormValue("answer-"+strconv.FormatInt(qid, 10))); err != nil {
 			if apperr.KindOf(err) == apperr.Invalid {
 				return "", fieldErr("answer-"+strconv.FormatInt(qid, 10), "Hãy nhập nội dung trả lời.")
 			}
