@@ -173,6 +173,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("conferences", "unit_path"),
 		org.ReplacePathPrefix("conference_commitments", "unit_path"), org.ReplacePathPrefix("boards", "unit_path"))
 	a.Tasks = append(a.Tasks, a.Conferences.TermReminderTask())
+	disclosures := democracy.NewDisclosureService(db)
+	disclosures.Calendar = func() *calendar.Calendar { return a.Cal }
+	a.Conferences.Disclosures = disclosures
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
+	a.Tasks = append(a.Tasks, disclosures.ReminderTask())
 
 	proxies, err := config.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
@@ -181,7 +186,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate, TrustedProxies: proxies},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
-			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Figures: a.Figures})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, Figures: a.Figures})
 	if err != nil {
 		db.Close()
 		return nil, err

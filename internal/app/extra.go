@@ -23,6 +23,7 @@ func demoLoaders() []demo.Loader {
 		demo.Drafts,
 		demo.Models,
 		demo.Conferences,
+		demo.Disclosures,
 	}
 }
 

@@ -75,6 +75,7 @@ type Deps struct {
 	Models *emulation.Service
 
 	Conferences *democracy.ConferenceService // grassroots democracy: conference, resolution, board
+	Disclosures *democracy.DisclosureService // grassroots democracy: the disclosure register
 
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
