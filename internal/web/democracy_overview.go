@@ -68,7 +68,7 @@ type overviewRow struct {
 func (r overviewRow) Lagging() bool { return len(r.Problems) > 0 }
 
 // ConferenceBadge is the badge class of the conference's state.
-func (r overviewRow) ConferenceBadge() string { return timelinessBadge(r.Conference) }
+func (r overviewRow) ConferenceBadge() string { return overviewTimelinessBadge(r.Conference) }
 
 // BoardBadge is the badge class of the board's state.
 func (r overviewRow) BoardBadge() string {
@@ -81,7 +81,7 @@ func (r overviewRow) BoardBadge() string {
 	return "overdue"
 }
 
-func timelinessBadge(t string) string {
+func overviewTimelinessBadge(t string) string {
 	switch t {
 	case "on-time":
 		return "on-time"
@@ -377,7 +377,7 @@ type agencyYear struct {
 func (y agencyYear) Label() string { return democracy.TimelinessLabel(y.State) }
 
 // Badge is the state's badge class.
-func (y agencyYear) Badge() string { return timelinessBadge(y.State) }
+func (y agencyYear) Badge() string { return overviewTimelinessBadge(y.State) }
 
 // agencyHome is what the home page shows of one agency.
 type agencyHome struct {
