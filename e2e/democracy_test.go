@@ -36,45 +36,15 @@ func TestConferenceLife(t *testing.T) {
 	if err := db.QueryRowContext(bg, `SELECT path FROM units WHERE code = 'STP'`).Scan(&stpPath); err != nil {
 		t.Fatal(err)
 	}
-	page := func(url, shot string) string {
-		t.Helper()
-		if st := visit(t, ctx, srv.URL+url); st != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", url, st, pageText(t, ctx))
-		}
-		checkA11y(t, ctx)
-		if shot != "" {
-			screenshot(t, ctx, shot)
-		}
-		return pageText(t, ctx)
-	}
-	// clickAs submits a form and wants the status given (a refusal comes back as 422).
-	clickAs := func(what, css string, want int) string {
-		t.Helper()
-		if st := submit(t, ctx, what, chromedp.Click(chromedp.CSS(css))); st != want {
-			t.Fatalf("%s: status %d, want %d\n%.3000s", what, st, want, pageText(t, ctx))
-		}
-		checkA11y(t, ctx)
-		return pageText(t, ctx)
-	}
-	click := func(what, css string) string { t.Helper(); return clickAs(what, css, http.StatusOK) }
-	openAll := func() {
-		t.Helper()
-		step(t, ctx, "open the folded forms", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("main details").forEach(d => d.open = true); undefined`))
-	}
+	w := walk{t, ctx, srv}
+	page, click, clickAs, openAll := w.page, w.click, w.clickAs, w.openAll
 	// shotAt saves what the screen shows with a section of the page at its top.
 	shotAt := func(css, name string) {
 		t.Helper()
 		step(t, ctx, "scroll to "+css, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(css)+`).scrollIntoView(); undefined`))
 		screenshotScreen(t, ctx, name)
 	}
-	want := func(text, what string, needles ...string) {
-		t.Helper()
-		for _, n := range needles {
-			if !strings.Contains(text, n) {
-				t.Fatalf("%s: page lacks %q\n%.4000s", what, n, text)
-			}
-		}
-	}
+	want := w.want
 
 	// 1. The trade union's chair plans the conference and sets the agenda.
 	login(t, ctx, srv, "congdoan1")

@@ -41,31 +41,13 @@ func TestModelLife(t *testing.T) {
 	if err := os.WriteFile(photo, testPNG(t), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	page := func(url, shot string) string {
-		t.Helper()
-		if st := visit(t, ctx, srv.URL+url); st != http.StatusOK {
-			t.Fatalf("GET %s: %d\n%s", url, st, pageText(t, ctx))
-		}
-		checkA11y(t, ctx)
-		if shot != "" {
-			screenshot(t, ctx, shot)
-		}
-		return pageText(t, ctx)
-	}
+	w := walk{t, ctx, srv}
+	page, click := w.page, w.click
 	logout := func() {
 		t.Helper()
 		step(t, ctx, "open account menu", chromedp.Click(chromedp.CSS("details.me summary")))
 		submit(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)))
 	}
-	click := func(what, css string) string {
-		t.Helper()
-		if st := submit(t, ctx, what, chromedp.Click(chromedp.CSS(css))); st != http.StatusOK {
-			t.Fatalf("%s: status %d\n%s", what, st, pageText(t, ctx))
-		}
-		checkA11y(t, ctx)
-		return pageText(t, ctx)
-	}
-
 	// 1. congdoan1 registers a model with a photo.
 	login(t, ctx, srv, "congdoan1")
 	page("/models", "mo-hinh-danh-sach")
