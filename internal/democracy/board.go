@@ -570,8 +570,15 @@ func (s *ConferenceService) AnswerRequest(ctx context.Context, p *org.Principal,
 			return apperr.New(apperr.Conflict, op, "Kiến nghị này đã được trả lời.")
 		}
 		answer = search.Clean(answer)
+		var v apperr.Validation
+		v.Op = op
 		if answer == "" {
-			return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Hãy nhập nội dung trả lời.", Fields: map[string]string{"answer": "Hãy nhập nội dung trả lời."}}
+			v.Add("answer", "Hãy nhập nội dung trả lời.")
+		} else if utf8.RuneCountInString(answer) > 5000 {
+			v.Add("answer", "Nội dung trả lời tối đa 5.000 ký tự.") // as the request it answers
+		}
+		if err := v.Err(); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE board_requests SET answer = ?, answered_at = ? WHERE id = ?`, answer, sqldb.FormatTime(tx.Now()), requestID); err != nil {
 			return apperr.Wrap(op, err)

@@ -134,6 +134,11 @@ func TestBoardPages(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Hãy nhập nội dung trả lời") {
 			t.Fatalf("an empty answer: %d", res.StatusCode)
 		}
+		res, body = member.post(answer, url.Values{"answer": {strings.Repeat("Dài quá. ", 600)}, "form_nonce": {member.nonce(page)}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Nội dung trả lời tối đa 5.000 ký tự") ||
+			scalar[string](t, s, `SELECT answer FROM board_requests WHERE id = ?`, rid) != "" {
+			t.Fatalf("an answer of 5.400 characters: %d", res.StatusCode)
+		}
 		const reply = "Ban đã làm việc với Văn phòng; lịch trực được phân lại theo số người của từng phòng."
 		if res, _ := member.post(answer, url.Values{"answer": {reply}, "form_nonce": {member.nonce(page)}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("an answer: %d", res.StatusCode)
