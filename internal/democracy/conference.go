@@ -838,29 +838,10 @@ func (s *ConferenceService) Conferences(ctx context.Context, p *org.Principal, f
 	return out, apperr.Wrap("democracy.Conferences", rows.Err())
 }
 
-// ManagedAgencies lists the agencies where p may plan a conference.
+// ManagedAgencies lists the agencies where p may plan a conference through its grants
+// (the administrator's come from PlannableAgencies).
 func (s *ConferenceService) ManagedAgencies(ctx context.Context, p *org.Principal) ([]org.Unit, error) {
-	var out []org.Unit
-	seen := map[int64]bool{}
-	for _, g := range p.Grants {
-		if !org.RoleAllows(g.Role, org.ManageConference) {
-			continue
-		}
-		u, err := org.GetUnit(ctx, s.DB, g.UnitID)
-		if err != nil {
-			continue
-		}
-		if u.Kind == org.KindTradeUnion && u.ParentID != 0 {
-			if u, err = org.GetUnit(ctx, s.DB, u.ParentID); err != nil {
-				continue
-			}
-		}
-		if u.Kind == org.KindAgency && u.Active() && !seen[u.ID] {
-			seen[u.ID] = true
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return managedAgencies(ctx, s.DB, p, false)
 }
 
 // lockForChange loads c inside tx for a change by p and checks p runs it.

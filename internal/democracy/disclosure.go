@@ -913,50 +913,7 @@ func (s *DisclosureService) List(ctx context.Context, p *org.Principal, f Disclo
 // ManageConference on an agency or on its trade union; every current agency for the
 // administrator.
 func (s *DisclosureService) ManagedAgencies(ctx context.Context, p *org.Principal) ([]org.Unit, error) {
-	var out []org.Unit
-	if p == nil {
-		return nil, nil
-	}
-	if p.IsAdmin() {
-		rows, err := s.DB.QueryContext(ctx, `SELECT id FROM units WHERE kind = ? AND valid_to = '' ORDER BY path LIMIT 500`, string(org.KindAgency))
-		if err != nil {
-			return nil, apperr.Wrap("democracy.ManagedAgencies", err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if rows.Scan(&id) == nil {
-				ids = append(ids, id)
-			}
-		}
-		rows.Close()
-		for _, id := range ids {
-			if u, err := org.GetUnit(ctx, s.DB, id); err == nil {
-				out = append(out, u)
-			}
-		}
-		return out, nil
-	}
-	seen := map[int64]bool{}
-	for _, g := range p.Grants {
-		if !org.RoleAllows(g.Role, org.ManageConference) {
-			continue
-		}
-		u, err := org.GetUnit(ctx, s.DB, g.UnitID)
-		if err != nil {
-			continue
-		}
-		if u.Kind == org.KindTradeUnion && u.ParentID != 0 {
-			if u, err = org.GetUnit(ctx, s.DB, u.ParentID); err != nil {
-				continue
-			}
-		}
-		if u.Kind == org.KindAgency && u.Active() && !seen[u.ID] {
-			seen[u.ID] = true
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return managedAgencies(ctx, s.DB, p, true)
 }
 
 // Ask sends a question or an objection about an item from a staff member of its agency;

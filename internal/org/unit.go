@@ -165,6 +165,25 @@ func GetUnit(ctx context.Context, q sqldb.Querier, id int64) (Unit, error) {
 	return u, nil
 }
 
+// CurrentUnitsOfKind lists the current units of a kind by name, at most limit, in one
+// query and without a rights check: the administrator's choice in a form.
+func CurrentUnitsOfKind(ctx context.Context, q sqldb.Querier, kind UnitKind, limit int) ([]Unit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+unitCols+` FROM units u WHERE u.kind = ? AND u.valid_to = '' ORDER BY u.name, u.id LIMIT ?`, string(kind), limit)
+	if err != nil {
+		return nil, apperr.Wrap("org.CurrentUnitsOfKind", err)
+	}
+	defer rows.Close()
+	var out []Unit
+	for rows.Next() {
+		var u Unit
+		if err := scanUnit(rows, &u); err != nil {
+			return nil, apperr.Wrap("org.CurrentUnitsOfKind", err)
+		}
+		out = append(out, u)
+	}
+	return out, apperr.Wrap("org.CurrentUnitsOfKind", rows.Err())
+}
+
 // UnitPath returns a unit's path (one indexed lookup), for rights checks by id.
 func UnitPath(ctx context.Context, q sqldb.Querier, id int64) (string, error) {
 	var p string
