@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -341,7 +342,7 @@ func prefixFields(err error, prefix string) error {
 // form's context; a refusal of the input (Invalid) or of the state (Conflict: no quorum,
 // already issued…) comes back on the page with the domain's message and nothing written;
 // success goes back to the page's section with a flash.
-func (s *Server) conferencePost(w http.ResponseWriter, r *http.Request, prefix, anchor string, change func(r *http.Request, p *org.Principal, id int64) (string, error)) error {
+func (s *Server) conferencePost(w http.ResponseWriter, r *http.Request, prefix, anchor string, change func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error)) error {
 	p, err := requireUser(r)
 	if err != nil {
 		return err
@@ -354,7 +355,13 @@ func (s *Server) conferencePost(w http.ResponseWriter, r *http.Request, prefix, 
 	if _, err := s.Conferences.Conference(r.Context(), p, id); err != nil {
 		return err
 	}
-	msg, err := change(r, p, id)
+	// The form is read here for every change (a form too large comes back on the page like
+	// any refusal); ctx carries its one-time nonce for the change's transaction.
+	ctx, err := parseForm(w, r)
+	msg := ""
+	if err == nil {
+		msg, err = change(ctx, r, p, id)
+	}
 	if err != nil {
 		kind := apperr.KindOf(err)
 		if kind != apperr.Invalid && kind != apperr.Conflict {
@@ -389,11 +396,7 @@ func formCount(r *http.Request, name string, v *apperr.Validation, field string)
 }
 
 func (s *Server) conferenceAttendance(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "att_", "attendance", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "att_", "attendance", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		held, ok := ParseDateVN(r.PostFormValue("att_held_on"))
 		if !ok {
 			return "", fieldErr("held_on", "Ngày tổ chức không hợp lệ; nhập theo dạng dd/mm/yyyy.")
@@ -415,11 +418,7 @@ func (s *Server) conferenceAttendance(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) conferenceAddItem(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "item_", "agenda", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "item_", "agenda", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		in := democracy.ItemInput{Kind: r.PostFormValue("item_kind"), Title: r.PostFormValue("item_title"), Content: r.PostFormValue("item_content")}
 		if _, err := s.Conferences.AddItem(ctx, p, id, in); err != nil {
 			return "", err
@@ -434,11 +433,7 @@ func (s *Server) conferenceVotes(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	prefix := "v" + strconv.FormatInt(iid, 10) + "_"
-	return s.conferencePost(w, r, prefix, "item-"+strconv.FormatInt(iid, 10), func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, prefix, "item-"+strconv.FormatInt(iid, 10), func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		var v apperr.Validation
 		votes := democracy.Votes{For: formCount(r, prefix+"votes_for", &v, "votes_for"), Against: formCount(r, prefix+"votes_against", &v, "votes_for"),
 			Abstain: formCount(r, prefix+"votes_abstain", &v, "votes_for")}
@@ -457,11 +452,7 @@ func (s *Server) conferenceVotes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) conferenceAddDocument(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "doc_", "documents", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "doc_", "documents", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		in := democracy.DocumentInput{Title: r.PostFormValue("doc_title"), Kind: r.PostFormValue("doc_kind"), Body: r.PostFormValue("doc_body")}
 		closes, ok := ParseDateVN(r.PostFormValue("doc_closes_on"))
 		if !ok {
@@ -480,11 +471,7 @@ func (s *Server) conferenceAddDocument(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) conferenceLinkDocument(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "link_", "documents", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "link_", "documents", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		did := formInt(r, "link_draft_id")
 		if did == 0 {
 			return "", fieldErr("draft_id", "Hãy chọn dự thảo.")
@@ -500,11 +487,7 @@ func (s *Server) conferenceLinkDocument(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) conferenceAddCommitment(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "cm_", "commitments", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "cm_", "commitments", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		in := democracy.CommitmentInput{Content: r.PostFormValue("cm_content"), LeadID: formInt(r, "cm_lead_id"), DueDays: atoi(r.PostFormValue("cm_due_days"))}
 		var ok bool
 		if in.DueOn, ok = ParseDateVN(r.PostFormValue("cm_due_on")); !ok {
@@ -518,11 +501,7 @@ func (s *Server) conferenceAddCommitment(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) conferenceElectBoard(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "board_", "board", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "board_", "board", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		var v apperr.Validation
 		in := democracy.BoardInput{MemberIDs: formIDs(r, "board_member_ids"), HeadID: formInt(r, "board_head_id"),
 			Votes: democracy.Votes{For: formCount(r, "board_votes_for", &v, "votes_for"), Against: formCount(r, "board_votes_against", &v, "votes_for"),
@@ -538,11 +517,7 @@ func (s *Server) conferenceElectBoard(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) conferenceIssue(w http.ResponseWriter, r *http.Request) error {
-	return s.conferencePost(w, r, "res_", "resolution", func(r *http.Request, p *org.Principal, id int64) (string, error) {
-		ctx, err := parseForm(w, r)
-		if err != nil {
-			return "", err
-		}
+	return s.conferencePost(w, r, "res_", "resolution", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
 		in := democracy.IssueInput{Number: r.PostFormValue("res_number")}
 		var ok bool
 		if in.IssuedOn, ok = ParseDateVN(r.PostFormValue("res_issued_on")); !ok {
