@@ -7,4 +7,5 @@ func (s *Server) democracyRoutes() {
 	s.conferenceRoutes()        // the annual staff conference and its resolution
 	s.boardRoutes()             // the people's inspection board
 	s.disclosureRoutes()        // disclosures (công khai) and the staff's questions
+	s.disclosureRuleRoutes()    // the administrator's versions of the disclosures' time limits
 }

@@ -17,4 +17,6 @@ var disclosureAuthzRules = map[string]rule{
 	"POST /democracy/disclosures/{id}/take-down":              {who: scoped, ids: map[string]string{"id": qDisclosure}},
 	"POST /democracy/disclosures/{id}/questions":              {who: scoped, ids: map[string]string{"id": qDisclosure}},
 	"POST /democracy/disclosures/{id}/questions/{qid}/answer": {who: scoped, ids: map[string]string{"id": qDisclosure, "qid": qDiscQ}},
+	"GET /admin/disclosure-rules":                             {who: admin},
+	"POST /admin/disclosure-rules":                            {who: admin},
 }
