@@ -10,10 +10,12 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
 	"danvan/internal/auth"
+	"danvan/internal/backup"
 	"danvan/internal/config"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
@@ -43,7 +45,8 @@ func Commands() []Command {
 		{"serve", "chạy máy chủ web (mặc định)", cmdServe},
 		{"migrate", "cập nhật cấu trúc cơ sở dữ liệu rồi thoát", cmdMigrate},
 		{"user", "quản lý tài khoản: user add|passwd|token|grant", cmdUser},
-		{"backup", "sao lưu cơ sở dữ liệu SQLite đang chạy ra tệp: backup FILE", cmdBackup},
+		{"backup", "sao lưu dữ liệu SQLite đang chạy (cơ sở dữ liệu, tệp đính kèm, bảng kê) vào thư mục mới: backup DIR", cmdBackup},
+		{"restore", "khôi phục bản sao lưu vào thư mục dữ liệu chưa có cơ sở dữ liệu, kiểm tra từng bảng: restore DIR", cmdRestore},
 		{"version", "in phiên bản", func(ctx context.Context, env Env, args []string) error {
 			fmt.Fprintln(env.Stdout, "danvan", Version)
 			return nil
@@ -269,7 +272,7 @@ func cmdBackup(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("cách dùng: danvan backup [--data DIR] TỆP_ĐÍCH")
+		return errors.New("cách dùng: danvan backup [--data DIR] THƯ_MỤC_SAO_LƯU")
 	}
 	if cfg.DatabaseURL != "" {
 		return errors.New("với PostgreSQL, hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f danvan.dump \"$DANVAN_DATABASE_URL\")")
@@ -279,9 +282,31 @@ func cmdBackup(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+	m, err := backup.Make(ctx, db, filepath.Join(cfg.DataDir, backup.FilesDir), fs.Arg(0))
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Đã sao lưu vào %s.\n", fs.Arg(0))
+	fmt.Fprintf(env.Stdout, "Đã sao lưu vào %s: %d bảng, %d dòng, %d tệp đính kèm (kê trong %s).\n", fs.Arg(0), len(m.Tables), m.Rows(), m.Files, backup.ManifestFile)
+	return nil
+}
+
+// cmdRestore puts a backup made by cmdBackup into a data folder without a database: the
+// server is stopped, the folder is new or its old database moved away first.
+func cmdRestore(ctx context.Context, env Env, args []string) error {
+	cfg, fs, err := parseConfig("restore", env, args, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("cách dùng: danvan restore [--data DIR] THƯ_MỤC_SAO_LƯU")
+	}
+	if cfg.DatabaseURL != "" {
+		return errors.New("với PostgreSQL, hãy khôi phục bằng pg_restore (ví dụ: pg_restore -d \"$DANVAN_DATABASE_URL\" danvan.dump)")
+	}
+	m, err := backup.Restore(ctx, fs.Arg(0), cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Đã khôi phục %s vào %s: %d bảng, %d dòng, %d tệp đính kèm, khớp từng bảng với %s.\n", fs.Arg(0), cfg.DataDir, len(m.Tables), m.Rows(), m.Files, backup.ManifestFile)
 	return nil
 }
