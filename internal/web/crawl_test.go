@@ -1,15 +1,19 @@
 package web_test
 
 import (
+	"archive/zip"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"danvan/internal/app"
+	"danvan/internal/demo"
 )
 
 // hrefRE finds the same-site links of a page (absolute paths only; the product links
@@ -25,6 +29,11 @@ var crawlSkip = []string{"/static/", "/files/", "/logout", ".docx", ".xlsx", ".p
 // engines. No page may answer 500, every HTML page must carry the Vietnamese layout
 // (lang, a main landmark, a title), and a link the product itself shows must not lead to
 // a 404 — the bugs that slip between five modules built side by side.
+//
+// The same walk is the sweep for the denouncer's identity (issue 14): for everyone but the
+// handlers of the demo denunciation, no page and no .xlsx/.docx download the walk reaches
+// may hold the denouncer's name, phone, e-mail, address or ID number (the downloads are
+// unzipped and their parts read). The handlers' own walk must show it, so the check can fail.
 func TestEveryReachablePageAnswers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crawl of every page: skipped with -short")
@@ -32,6 +41,14 @@ func TestEveryReachablePageAnswers(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *app.Started) {
 		users := demoUsers(t, s)
 		users = append(users, "") // a citizen
+		d := demo.DemoDenouncer
+		secrets := []string{d.Name, d.Phone, strings.ReplaceAll(d.Phone, " ", ""), d.IDNo, d.Email, d.Address}
+		denunciation := strconv.FormatInt(scalar[int64](t, s, `SELECT id FROM petitions WHERE sender_idno = ?`, d.IDNo), 10)
+		// Each demo account is a person of its own: what a person may see (the identity
+		// follows the person) must not spill onto another role's account.
+		if n := scalar[int](t, s, `SELECT COUNT(*) FROM (SELECT person_id FROM users WHERE person_id IS NOT NULL GROUP BY person_id HAVING COUNT(*) > 1) d`); n != 0 {
+			t.Errorf("%d people hold more than one demo account", n)
+		}
 		for _, user := range users {
 			name := user
 			if name == "" {
@@ -44,7 +61,24 @@ func TestEveryReachablePageAnswers(t *testing.T) {
 					c.mustLogin(user)
 					start = "/"
 				}
-				crawl(t, c, start, 250, seeds...)
+				handler := denouncerHandlers[user]
+				if handler {
+					seeds = append(seeds, "/petitions/"+denunciation) // a handler's walk must meet the identity
+				}
+				seenIdentity := ""
+				crawlWith(t, c, start, 250, !handler, func(path, body string) {
+					for _, sec := range secrets {
+						if strings.Contains(body, sec) {
+							if !handler {
+								t.Errorf("%s sees the denouncer's %q on %s", name, sec, path)
+							}
+							seenIdentity = path
+						}
+					}
+				}, seeds...)
+				if handler && seenIdentity == "" {
+					t.Errorf("%s, who handles the denunciation, met the denouncer nowhere: the sweep could not fail", name)
+				}
 			})
 		}
 	})
@@ -76,9 +110,21 @@ func demoUsers(t *testing.T, s *app.Started) []string {
 	return out
 }
 
+// denouncerHandlers may see the demo denouncer's identity: the handler assigned to the
+// case and the head of agency 1 (demo.DemoDenouncer).
+var denouncerHandlers = map[string]bool{"tiepdan1": true, "thutruong1": true}
+
 // crawl follows links from start; seeds are pages only a form reaches (the crawl submits
 // none), such as the header's search, visited right after start with their links.
 func crawl(t *testing.T, c *appClient, start string, limit int, seeds ...string) {
+	t.Helper()
+	crawlWith(t, c, start, limit, false, nil, seeds...)
+}
+
+// crawlWith is crawl that hands every page answered 200 to inspect (its text: an HTML
+// page as sent, a .docx or .xlsx download as the text of its XML parts); with downloads
+// it fetches the .docx and .xlsx links too (not followed further).
+func crawlWith(t *testing.T, c *appClient, start string, limit int, downloads bool, inspect func(path, body string), seeds ...string) {
 	t.Helper()
 	from := map[string]string{start: "(start)"} // link -> the first page that showed it
 	seen := map[string]bool{start: true}
@@ -104,7 +150,13 @@ func crawl(t *testing.T, c *appClient, start string, limit int, seeds ...string)
 			continue // redirects (e.g. to /login) and refusals are answers, not bugs
 		}
 		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			if inspect != nil {
+				inspect(path, zipText(t, path, body))
+			}
 			continue
+		}
+		if inspect != nil {
+			inspect(path, body)
 		}
 		for _, want := range []string{`<html lang="vi"`, `<main`, `<title>`} {
 			if !strings.Contains(body, want) {
@@ -113,7 +165,7 @@ func crawl(t *testing.T, c *appClient, start string, limit int, seeds ...string)
 		}
 		for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
 			link := htmlUnescape(m[1])
-			if skipLink(link) || seen[link] {
+			if seen[link] || (skipLink(link) && !(downloads && isOfficeDownload(link))) {
 				continue
 			}
 			seen[link] = true
@@ -141,4 +193,38 @@ func skipLink(link string) bool {
 
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#39;", "'", "&quot;", `"`).Replace(s)
+}
+
+// isOfficeDownload reports a link to a .docx or .xlsx export.
+func isOfficeDownload(link string) bool {
+	p := link
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return strings.HasSuffix(p, ".docx") || strings.HasSuffix(p, ".xlsx")
+}
+
+// zipText is the text of every XML part of an Office file (its cells and paragraphs),
+// or the body itself when it is not a zip.
+func zipText(t *testing.T, path, body string) string {
+	zr, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
+	if err != nil {
+		return body
+	}
+	var b strings.Builder
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, ".xml") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Errorf("%s: part %s: %v", path, f.Name, err)
+			continue
+		}
+		raw, _ := io.ReadAll(rc)
+		rc.Close()
+		b.Write(raw)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"danvan/internal/audit"
 	"danvan/internal/auth"
 	"danvan/internal/calendar"
+	"danvan/internal/democracy"
 	"danvan/internal/emulation"
 	"danvan/internal/figures"
 	"danvan/internal/notify"
@@ -172,10 +173,12 @@ func petitionSamples(page func(string) Page) map[string]any {
 		"petition/dashboard":   dashboardPage{Page: page("Thống kê"), D: dash, Today: "2026-12-01", MonthChart: barChart("T <script>", "D", []string{"11/26"}, []barSeries{{"Nhận", "#1f4e79", []int{3}}}), KindChart: barChart("K", "D", []string{"<b>"}, nil)},
 		"admin/calendar":       calendarPage{Page: page("Lịch"), Year: 2027, Days: []petition.Day{{Date: "2027-05-12", Kind: "off", Name: "<script>alert(1)</script>"}}, Holidays: calendar.New(nil).Holidays(2027), Prev: 2026, Next: 2028},
 		"admin/rules":          rulesPage{Page: page("Quy định"), Rules: []petition.Rule{rule}, Kinds: petition.Kinds, Steps: petition.Steps},
-		"public/submit":        submitPage{Page: pub("Gửi đơn"), Units: choices, Kinds: petition.Kinds},
-		"public/submitted":     submitPage{Page: pub("Đã gửi"), Code: "K7QM-2XDA-9PR4", Kind: petition.Denunciation},
-		"public/track":         trackPage{Page: pub("Tra cứu"), Status: &status},
-		"public/track#nf":      trackPage{Page: pub("Tra cứu"), NotFound: true},
+		"admin/disclosure_rules": disclosureRulesPage{Page: page("Quy định công khai"), Categories: []democracy.DisclosureCategory{{Code: "ngan-sach", Label: "Ngân sách <script>alert(1)</script>"}},
+			Rules: []democracy.DisclosureRule{{ID: 1, Category: "ngan-sach", EffectiveFrom: "2023-07-01", PostWithin: 5, PostUnit: calendar.WorkingDays, DisplayDays: 90, Basis: "Luật <script>alert(1)</script>"}, {ID: 2, EffectiveFrom: "2023-07-01", PostWithin: 5, PostUnit: calendar.WorkingDays, DisplayDays: 20, Basis: "Chung"}}},
+		"public/submit":    submitPage{Page: pub("Gửi đơn"), Units: choices, Kinds: petition.Kinds},
+		"public/submitted": submitPage{Page: pub("Đã gửi"), Code: "K7QM-2XDA-9PR4", Kind: petition.Denunciation},
+		"public/track":     trackPage{Page: pub("Tra cứu"), Status: &status},
+		"public/track#nf":  trackPage{Page: pub("Tra cứu"), NotFound: true},
 	}
 	for _, a := range petition.Actions {
 		out["petition/action#"+string(a)] = petitionActionPage{Page: page("Thao tác"), P: pt, Action: a, Units: choices, People: choices, Kinds: petition.Kinds,
