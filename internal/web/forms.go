@@ -7,9 +7,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"danvan/internal/apperr"
 	"danvan/internal/attach"
@@ -59,10 +59,11 @@ func parseForm(w http.ResponseWriter, r *http.Request) (context.Context, error) 
 		}
 		return nil, apperr.New(apperr.Invalid, "web.parseForm", "Không đọc được dữ liệu biểu mẫu.")
 	}
-	for k, vs := range r.PostForm {
-		for i, v := range vs {
-			if !utf8.ValidString(v) {
-				r.PostForm[k][i] = strings.ToValidUTF8(v, "")
+	// PostgreSQL refuses NUL and invalid UTF-8 in text; r.Form holds copies of the values.
+	for _, form := range []url.Values{r.PostForm, r.Form} {
+		for _, vs := range form {
+			for i, v := range vs {
+				vs[i] = cleanText(v)
 			}
 		}
 	}
