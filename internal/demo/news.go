@@ -16,6 +16,9 @@ import (
 
 const newsKey = "demo.news"
 
+// DemoAgencyArticle is the address of the first agency's published sample article.
+const DemoAgencyArticle = "doi-thoai-nguoi-dung-dau-voi-can-bo-cong-chuc"
+
 // seedArticle is the article danvan comes from, as its committee's news page shows it: the
 // date line, the title, the paragraphs, the source line, then the page's own buttons.
 //
@@ -107,6 +110,30 @@ func News(ctx context.Context, db *sqldb.DB, o *Org) error {
 	}
 	if err := svc.PublishAs(audit.WithActor(ctx, audit.Actor{UserID: reviewer.UserID, Name: reviewer.Name}), reviewer, saved.ID, seed.Date); err != nil {
 		return fail("publish seed article", err)
+	}
+	// An agency's own article, published a week ago, with a reader's feedback waiting for
+	// moderation, and a draft of the agency's next one.
+	stp := o.Agencies[0]
+	own, err := svc.Create(ctxE, editor, news.Input{UnitID: stp.Node.ID, CategoryID: cats[1].ID, Slug: DemoAgencyArticle,
+		Title: "Hội nghị đối thoại giữa người đứng đầu với cán bộ, công chức năm " + fmt.Sprint(o.CurrentYear),
+		Lead:  "Thủ trưởng cơ quan đối thoại trực tiếp, trả lời 12 ý kiến của cán bộ, công chức, người lao động về chế độ làm việc và chính sách.",
+		Body: "Thực hiện Luật Thực hiện dân chủ ở cơ sở, cơ quan tổ chức hội nghị đối thoại định kỳ giữa người đứng đầu với cán bộ, công chức, viên chức và người lao động.\n" +
+			"Tại hội nghị, 12 ý kiến được nêu về bố trí phòng làm việc, chế độ công tác phí và việc cử đi đào tạo; thủ trưởng cơ quan trả lời trực tiếp 10 ý kiến, 2 ý kiến được giao văn phòng nghiên cứu, trả lời bằng văn bản trong 15 ngày.\n" +
+			"Hội nghị thống nhất đưa kết quả đối thoại vào chương trình công tác quý tới và công khai tại trụ sở cơ quan.",
+		Tags: "đối thoại, dân chủ ở cơ sở", SourceLine: "Theo Văn phòng " + stp.Node.Name})
+	if err != nil {
+		return fail("agency article", err)
+	}
+	if err := svc.PublishAs(audit.WithActor(ctx, audit.Actor{UserID: reviewer.UserID, Name: reviewer.Name}), reviewer, own.ID, db.Now().AddDate(0, 0, -7)); err != nil {
+		return fail("publish agency article", err)
+	}
+	if err := svc.AddFeedback(ctx, DemoAgencyArticle, news.FeedbackInput{Name: "Trần Thị Mai", Email: "mai.tran@example.vn", Phone: "0987 654 321",
+		Content: "Đề nghị cơ quan công khai cả thời hạn trả lời 2 ý kiến còn lại để cán bộ tiện theo dõi."}); err != nil {
+		return fail("feedback", err)
+	}
+	if _, err := svc.Create(ctxE, editor, news.Input{UnitID: stp.Node.ID, CategoryID: cats[0].ID, Title: "Sơ kết phong trào thi đua “Dân vận khéo” 6 tháng đầu năm",
+		Body: "Bản nháp: số liệu sẽ bổ sung sau khi các chi bộ gửi báo cáo."}); err != nil {
+		return fail("agency draft", err)
 	}
 	return db.Tx(ctx, func(tx *sqldb.Tx) error { return Mark(ctx, tx, newsKey) })
 }

@@ -274,7 +274,7 @@ func TestFeedbackAndShare(t *testing.T) {
 		f := setup(t, db)
 		reviewer := f.who(t, "canbo")
 		list, _, err := f.svc.Latest(f.ctx, news.PublicFilter{})
-		if err != nil || len(list) != 1 {
+		if err != nil || len(list) != 2 {
 			t.Fatal(list, err)
 		}
 		a := list[0]
@@ -289,9 +289,14 @@ func TestFeedbackAndShare(t *testing.T) {
 			t.Fatal("feedback shown before moderation")
 		}
 		pending, err := f.svc.PendingFeedback(f.ctx, reviewer)
-		if err != nil || len(pending) != 1 || pending[0].Phone != "0912 345 678" {
+		if err != nil || len(pending) != 2 || pending[1].Phone != "0912 345 678" {
 			t.Fatalf("pending %v %v", pending, err)
 		}
+		// The same feedback sent again is kept once.
+		if err := f.svc.AddFeedback(f.ctx, a.Slug, in); err != nil || len(mustPending(t, f, reviewer)) != 2 {
+			t.Fatalf("double feedback: %v", err)
+		}
+		pending = pending[1:]
 		if len(mustPending(t, f, f.who(t, "dangvien1"))) != 0 {
 			t.Fatal("a member sees feedback to moderate")
 		}

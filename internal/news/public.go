@@ -303,6 +303,12 @@ func (s *Service) AddFeedback(ctx context.Context, slug string, in FeedbackInput
 		return err
 	}
 	return wrapTx(op, s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		// The same feedback sent twice (a double tap, a reload of the POST) is kept once:
+		// the article's page carries no one-time token, as it is cached for everyone.
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM news_feedback WHERE article_id = ? AND email = ? AND content = ?`, a.ID, in.Email, in.Content).Scan(&n); err != nil || n > 0 {
+			return err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO news_feedback (article_id, unit_path, name, email, address, phone, content, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.ID, a.UnitPath, in.Name, in.Email, in.Address, in.Phone, in.Content, FeedbackPending, sqldb.FormatTime(tx.Now()))
 		if err != nil {
