@@ -60,8 +60,9 @@ func browserRequired() bool { return os.Getenv("DANVAN_TEST_BROWSER") == "1" }
 
 // startServer runs the real application on 127.0.0.1:0 with a fresh database (SQLite in
 // a temporary folder, or PostgreSQL when DANVAN_TEST_ENGINE=postgres) and the demo
-// organisation loaded. It stops when the test ends.
-func startServer(t *testing.T) *server {
+// organisation loaded. It stops when the test ends. opts adjust the configuration (a test
+// SMTP server's address, say).
+func startServer(t *testing.T, opts ...func(*config.Config)) *server {
 	t.Helper()
 	cfg := config.Config{
 		Addr:         "127.0.0.1:0",
@@ -73,6 +74,9 @@ func startServer(t *testing.T) *server {
 	}
 	if os.Getenv("DANVAN_TEST_ENGINE") == "postgres" {
 		cfg.DatabaseURL = dbtest.URL(t)
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	lw := &testLogWriter{t: t}
 	logger := slog.New(slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelWarn}))

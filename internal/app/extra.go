@@ -24,6 +24,7 @@ func demoLoaders() []demo.Loader {
 		demo.Models,
 		demo.Conferences,
 		demo.Disclosures,
+		demo.News,
 	}
 }
 

@@ -89,6 +89,10 @@ const (
 	AssessModel   Action = "model.assess"
 
 	EditNews Action = "news.edit"
+	// PublishNews approves, schedules and unpublishes the articles of a unit's subtree and
+	// moderates readers' feedback (the reviewer, người duyệt tin): kept apart from EditNews
+	// so that the one who writes is not the one who publishes.
+	PublishNews Action = "news.publish"
 
 	// The annual staff conference and the people's inspection board (internal/democracy
 	// conference.go, board.go): seen by the agency's staff and the units above, run by
@@ -125,7 +129,8 @@ var allowed = map[Action][]Role{
 	ApproveModel:  {RoleStaff, RoleManager},
 	AssessModel:   {RoleStaff, RoleManager, RoleInspector},
 
-	EditNews: {RoleEditor, RoleStaff},
+	EditNews:    {RoleEditor, RoleStaff},
+	PublishNews: {RoleStaff, RoleManager},
 
 	ViewConference:   everyone,
 	ManageConference: {RoleStaff, RoleManager, RoleMassOrg},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"danvan/internal/news"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
@@ -116,7 +117,10 @@ func templateFuncs() template.FuncMap {
 			}
 			return m, nil
 		},
-		"navItems": func() []NavItem { return navItems },
+		"navItems":  func() []NavItem { return navItems },
+		"dateLine":  DateLine,
+		"newsState": news.StateLabel,
+		"list":      func(xs ...string) []string { return xs },
 		"selected": func(a, b any) template.HTMLAttr {
 			if fmt.Sprint(a) == fmt.Sprint(b) {
 				return "selected"

@@ -25,6 +25,7 @@ import (
 	"danvan/internal/emulation"
 	"danvan/internal/export"
 	"danvan/internal/figures"
+	"danvan/internal/news"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
@@ -76,6 +77,8 @@ type Deps struct {
 
 	Conferences *democracy.ConferenceService // grassroots democracy: conference, resolution, board
 	Disclosures *democracy.DisclosureService // grassroots democracy: the disclosure register
+
+	News *news.Service // the public portal's news page
 
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
@@ -203,6 +206,7 @@ func (s *Server) routes() {
 	s.draftRoutes()
 	s.modelRoutes()
 	s.democracyRoutes()
+	s.newsRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
 	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
