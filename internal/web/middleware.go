@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"danvan/internal/apperr"
 	"fmt"
 	"net"
 	"net/http"
@@ -23,24 +24,30 @@ func (s *Server) chain(h http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errForbiddenCSRF)
 	}))
+	h = s.cleanInput(h)
 	h = s.identify(h)
 	// Inside the session: the deny page reads the session (flash messages), and without
 	// it a refused cross-origin POST panicked and the connection was dropped.
 	h = cop.Handler(h)
 	h = s.sessions.LoadAndSave(h)
 	h = securityHeaders(h, strings.HasPrefix(s.cfg.BaseURL, "https://"))
-	h = cleanQuery(h)
 	h = s.recoverer(h)
 	return h
 }
 
-// cleanQuery drops from the query string what no field may hold: NUL and bytes that are
-// not UTF-8. PostgreSQL refuses both in a text parameter ("invalid byte sequence"), so a
-// list filtered by "%00" answered 500 there (the injection test found it on every list);
+// cleanInput drops from the query string what no field may hold: NUL and bytes that are
+// not UTF-8, and answers "not found" for a path holding them, which names nothing.
+// PostgreSQL refuses both in a text parameter ("invalid byte sequence"), so a list filtered
+// by "%00" or an article's slug "%FF" answered 500 there (the injection test found them);
 // SQLite stored them. parseForm does the same for forms. A query without '%' and without
-// bytes outside ASCII cannot carry either, and is passed on without being parsed.
-func cleanQuery(h http.Handler) http.Handler {
+// bytes outside ASCII cannot carry either, and is passed on without being parsed. It runs
+// inside the session, for the error page.
+func (s *Server) cleanInput(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cleanText(r.URL.Path) != r.URL.Path {
+			s.renderError(w, r, apperr.New(apperr.NotFound, "web.path", ""))
+			return
+		}
 		if raw := r.URL.RawQuery; raw != "" && needsCleaning(raw) {
 			q := r.URL.Query()
 			for k, vs := range q {
