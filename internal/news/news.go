@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -46,6 +47,13 @@ func StateLabel(s string) string {
 type Service struct {
 	DB    *sqldb.DB
 	Files *attach.Store // pictures; nil refuses uploads
+	// VersionTTL is how long CurrentVersion keeps what it read (0: one second; negative:
+	// not at all, for tests that change the clock).
+	VersionTTL time.Duration
+
+	verMu sync.Mutex
+	ver   Version
+	verAt time.Time
 }
 
 // NewService returns the service.
@@ -372,6 +380,7 @@ func (s *Service) Article(ctx context.Context, p *org.Principal, id int64) (Arti
 func (s *Service) Update(ctx context.Context, p *org.Principal, id int64, in Input) (Saved, error) {
 	const op = "news.Update"
 	var out Saved
+	defer s.forget()
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		old, err := s.get(ctx, tx, id)
 		if err != nil {
@@ -431,12 +440,15 @@ func (s *Service) Update(ctx context.Context, p *org.Principal, id int64, in Inp
 
 // bump changes the version every public page's validator is made from.
 func bump(ctx context.Context, tx *sqldb.Tx) error {
+	// The Service that called it forgets its kept version when its transaction returns
+	// (forget); bump itself only writes.
 	_, err := tx.ExecContext(ctx, `UPDATE news_version SET n = n + 1, at = ? WHERE id = 1`, sqldb.FormatTime(tx.Now()))
 	return err
 }
 
 // transition moves an article from one of the states in from to the state to.
 func (s *Service) transition(ctx context.Context, op string, id int64, check func(Article) error, from []string, apply func(tx *sqldb.Tx, a Article) (audit.Entry, error)) error {
+	defer s.forget()
 	return wrapTx(op, s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		a, err := s.get(ctx, tx, id)
 		if err != nil {

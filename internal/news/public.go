@@ -49,7 +49,9 @@ func (a Article) Cursor() string {
 func (s *Service) Latest(ctx context.Context, f PublicFilter) ([]Article, string, error) {
 	where, args := []string{visible}, []any{sqldb.FormatTime(s.DB.Now())}
 	if f.Category != "" {
-		where, args = append(where, "c.slug = ?"), append(args, f.Category)
+		// By id, so the walk is the category index newest first (a condition on the
+		// joined category's slug made SQLite scan every article: 220 ms at 200.000).
+		where, args = append(where, "a.category_id = (SELECT id FROM news_categories WHERE slug = ?)"), append(args, f.Category)
 	}
 	if pat := search.LikePattern(f.Query); pat != "" {
 		where, args = append(where, `a.search_fold LIKE ? ESCAPE '\'`), append(args, pat)
@@ -102,8 +104,37 @@ func (v Version) Tag() string {
 	return fmt.Sprintf(`"n%d-%d"`, v.N, v.Newest.Unix())
 }
 
-// CurrentVersion reads the version: two indexed single-row reads.
+// CurrentVersion returns the version: two indexed single-row reads, kept for VersionTTL
+// (default one second) so that a busy public page does not read it per request. A change
+// made through this Service forgets it at once; other instances see it within the TTL.
 func (s *Service) CurrentVersion(ctx context.Context) (Version, error) {
+	ttl := s.VersionTTL
+	if ttl == 0 {
+		ttl = time.Second
+	}
+	s.verMu.Lock()
+	v, at := s.ver, s.verAt
+	s.verMu.Unlock()
+	if !at.IsZero() && time.Since(at) < ttl {
+		return v, nil
+	}
+	v, err := s.readVersion(ctx)
+	if err == nil {
+		s.verMu.Lock()
+		s.ver, s.verAt = v, time.Now()
+		s.verMu.Unlock()
+	}
+	return v, err
+}
+
+// forget drops the kept version after a change.
+func (s *Service) forget() {
+	s.verMu.Lock()
+	s.verAt = time.Time{}
+	s.verMu.Unlock()
+}
+
+func (s *Service) readVersion(ctx context.Context) (Version, error) {
 	var v Version
 	var newest sql.NullString
 	var at string
@@ -182,6 +213,7 @@ func (s *Service) SaveCategory(ctx context.Context, p *org.Principal, c Category
 		return 0, err
 	}
 	id := c.ID
+	defer s.forget()
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		var err error
 		if id == 0 {
@@ -379,6 +411,7 @@ func (s *Service) Moderate(ctx context.Context, p *org.Principal, id int64, publ
 	if utf8.RuneCountInString(answer) > 3000 {
 		return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Câu trả lời dài quá 3.000 ký tự.", Fields: map[string]string{"answer": "Câu trả lời dài quá 3.000 ký tự."}}
 	}
+	defer s.forget()
 	return wrapTx(op, s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		var f Feedback
 		var path string

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"danvan/internal/apperr"
@@ -22,19 +23,21 @@ import (
 // The GET pages are validated by the news version (newsCache): an unchanged page answers
 // 304, and a reverse proxy may keep it for a minute.
 func (s *Server) newsPublicRoutes() {
-	s.handle("GET /tin-tuc", s.newsCache(s.newsHome))
-	s.handle("GET /tin-tuc/chuyen-muc/{cat}", s.newsCache(s.newsHome))
-	s.handle("GET /tin-tuc/{slug}", s.newsCache(s.newsArticle))
-	s.handle("GET /tin-tuc/in/{slug}", s.newsCache(s.newsPrint))
+	pages := &newsPages{pages: map[string]newsPage{}}
+	cached := func(h handlerFunc) handlerFunc { return s.newsCache(pages, h) }
+	s.handle("GET /tin-tuc", cached(s.newsHome))
+	s.handle("GET /tin-tuc/chuyen-muc/{cat}", cached(s.newsHome))
+	s.handle("GET /tin-tuc/{slug}", cached(s.newsArticle))
+	s.handle("GET /tin-tuc/in/{slug}", cached(s.newsPrint))
 	s.handle("GET /tin-tuc/anh/{id}", s.newsImage)
 	s.handle("POST /tin-tuc/{slug}/gui-ban-be", s.newsShare)
 	s.handle("POST /tin-tuc/{slug}/phan-hoi", s.newsFeedback)
-	s.handle("GET /tin-tuc/rss.xml", s.newsCache(s.newsFeed(false)))
-	s.handle("GET /tin-tuc/atom.xml", s.newsCache(s.newsFeed(true)))
-	s.handle("GET /tin-tuc/chuyen-muc/{cat}/rss.xml", s.newsCache(s.newsFeed(false)))
-	s.handle("GET /tin-tuc/chuyen-muc/{cat}/atom.xml", s.newsCache(s.newsFeed(true)))
-	s.handle("GET /sitemap.xml", s.newsCache(s.sitemap))
-	s.handleAPI("GET /api/v1/public/articles", s.newsCache(s.apiPublicArticles))
+	s.handle("GET /tin-tuc/rss.xml", cached(s.newsFeed(false)))
+	s.handle("GET /tin-tuc/atom.xml", cached(s.newsFeed(true)))
+	s.handle("GET /tin-tuc/chuyen-muc/{cat}/rss.xml", cached(s.newsFeed(false)))
+	s.handle("GET /tin-tuc/chuyen-muc/{cat}/atom.xml", cached(s.newsFeed(true)))
+	s.handle("GET /sitemap.xml", cached(s.sitemap))
+	s.handleAPI("GET /api/v1/public/articles", cached(s.apiPublicArticles))
 	s.fileAccess["news"] = func(ctx context.Context, p *org.Principal, id int64) bool {
 		a, err := s.News.Article(ctx, p, id)
 		return err == nil && a.ID == id
@@ -46,7 +49,7 @@ func (s *Server) newsPublicRoutes() {
 // publication so a scheduled article's time changes it too), so the check costs two
 // indexed reads and no rendering. Signed-in users and visitors with a session cookie (a
 // flash message may wait) get a fresh, private page.
-func (s *Server) newsCache(h handlerFunc) handlerFunc {
+func (s *Server) newsCache(pages *newsPages, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if !principal(r).IsZero() || r.Header.Get("Cookie") != "" {
 			return h(&cacheHeaderWriter{ResponseWriter: w, cc: "private, no-store"}, r)
@@ -72,8 +75,53 @@ func (s *Server) newsCache(h handlerFunc) handlerFunc {
 			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
-		return h(&cacheHeaderWriter{ResponseWriter: w, cc: newsCacheControl}, r)
+		key := r.URL.RequestURI()
+		if p, ok := pages.get(key, tag); ok {
+			w.Header().Set("Content-Type", p.contentType)
+			w.Header().Set("Cache-Control", newsCacheControl)
+			_, err := w.Write(p.body)
+			return err
+		}
+		rec := &recorder{ResponseWriter: &cacheHeaderWriter{ResponseWriter: w, cc: newsCacheControl}, status: http.StatusOK}
+		if err := h(rec, r); err != nil {
+			return err
+		}
+		if rec.status == http.StatusOK {
+			pages.put(key, newsPage{tag: tag, body: rec.buf.Bytes(), contentType: w.Header().Get("Content-Type")})
+		}
+		return nil
 	}
+}
+
+// newsPages keeps the rendered public news pages of visitors without cookies, each with
+// the version it was rendered at: a page is served again only while the version is the
+// same, so a change (in this instance at once, in others within the version's second)
+// renders it anew. Bounded: past maxCachedPages it starts again empty.
+type newsPages struct {
+	mu    sync.Mutex
+	pages map[string]newsPage
+}
+
+type newsPage struct {
+	tag         string
+	body        []byte
+	contentType string
+}
+
+func (c *newsPages) get(key, tag string) (newsPage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.pages[key]
+	return p, ok && p.tag == tag
+}
+
+func (c *newsPages) put(key string, p newsPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pages) >= maxCachedPages {
+		c.pages = map[string]newsPage{}
+	}
+	c.pages[key] = p
 }
 
 // newsCacheControl: a browser revalidates every time (a 304 costs two indexed reads and

@@ -227,3 +227,15 @@ func TestNewsEditorialFlowHTTP(t *testing.T) {
 		}
 	})
 }
+
+// The editors reach their pages from the news page; readers do not see the link.
+func TestNewsEditorsLink(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		if _, body := newClientAs(t, s, "bientap").get("/tin-tuc"); !strings.Contains(body, `href="/news">Quản lý tin bài`) {
+			t.Fatal("no link to the editors' pages for an editor")
+		}
+		if _, body := plainGet(t, s, "/tin-tuc"); strings.Contains(body, `href="/news"`) {
+			t.Fatal("readers see the editors' link")
+		}
+	})
+}
