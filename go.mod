@@ -14,6 +14,11 @@ require (
 )
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0 // indirect
+	github.com/go-fonts/liberation v0.3.3 // indirect
+)
+
+require (
 	github.com/alexedwards/scs/v2 v2.9.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/richardlehane/mscfb v1.0.9 // indirect

@@ -13,8 +13,8 @@ import (
 	"danvan/internal/export"
 )
 
-// TestExportPrintPage opens the print page of a document (what a browser gets when the
-// server has no Chromium for PDF) under its own Content-Security-Policy, as the web layer
+// TestExportPrintPage opens the print page of a document (the HTML view, which the
+// browser's own "Lưu thành PDF" can print) under its own Content-Security-Policy, as the web layer
 // serves it: the inline style sheet must apply, the page must pass axe-core and read on a
 // 360 px phone without sideways scrolling.
 func TestExportPrintPage(t *testing.T) {

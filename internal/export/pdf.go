@@ -19,9 +19,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// ErrNoBrowser is returned (possibly wrapped) by the Printer when Chromium is not
-// installed or does not start. Callers detect it with errors.Is and offer the
-// print-ready HTML page (WriteHTML) instead.
+// ErrNoBrowser is returned (possibly wrapped) by HTMLToPDF, and by PDF when the Printer
+// is told to use the browser, when Chromium is not installed or does not start.
 var ErrNoBrowser = &apperr.Error{
 	Kind:    apperr.Internal,
 	Op:      "export.PDF",
@@ -31,10 +30,13 @@ var ErrNoBrowser = &apperr.Error{
 // browsers are the names looked up in PATH when Printer.ExecPath is empty.
 var browsers = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
 
-// Printer turns documents into PDF files with one long-lived headless Chromium, started
-// on first use and shared by concurrent callers, each print in a tab of its own. The
-// zero value is ready to use; Close stops the browser (a later print starts it again).
+// Printer turns documents into PDF files. By default PDF writes them in Go (WritePDF),
+// which needs nothing installed and takes milliseconds; with Browser set, and always for
+// HTMLToPDF, it prints with one long-lived headless Chromium, started on first use and
+// shared by concurrent callers, each print in a tab of its own. The zero value is ready
+// to use; Close stops the browser (a later print starts it again).
 type Printer struct {
+	Browser  bool          // PDF prints WriteHTML's page with Chromium instead of WritePDF
 	ExecPath string        // the browser; empty looks up chromium, then google-chrome, in PATH
 	MaxTabs  int           // prints at the same time; 0 means 4
 	Timeout  time.Duration // per print when the context has no deadline; 0 means 30 s
@@ -46,8 +48,15 @@ type Printer struct {
 	idle    []*tab // open tabs waiting for a print
 }
 
-// PDF writes d as a PDF file: WriteHTML's page printed by Chromium on A4.
+// PDF writes d as a PDF file: WritePDF, or WriteHTML's page printed by Chromium on A4
+// when p.Browser is set. A nil Printer writes in Go.
 func (p *Printer) PDF(ctx context.Context, w io.Writer, d Document) error {
+	if p == nil || !p.Browser {
+		if err := ctx.Err(); err != nil {
+			return apperr.Wrap("export.PDF", err)
+		}
+		return WritePDF(w, d)
+	}
 	var html bytes.Buffer
 	if err := WriteHTML(&html, d); err != nil {
 		return apperr.Wrap("export.PDF", err)

@@ -30,7 +30,7 @@ func need(t testing.TB, tool, pkg string) {
 }
 
 var (
-	sharedPrinter Printer
+	sharedPrinter = Printer{Browser: true}
 )
 
 // testPrinter returns one Printer for the whole test binary, as the application keeps one.
@@ -148,7 +148,7 @@ func TestPDFLongAndConcurrent(t *testing.T) {
 }
 
 func TestPDFNoBrowser(t *testing.T) {
-	p := &Printer{ExecPath: "/nonexistent/chromium"}
+	p := &Printer{ExecPath: "/nonexistent/chromium", Browser: true}
 	defer p.Close()
 	err := p.PDF(context.Background(), io.Discard, sampleParty())
 	if !errors.Is(err, ErrNoBrowser) {

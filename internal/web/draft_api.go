@@ -53,8 +53,8 @@ func (s *Server) apiDraftReport(format string) handlerFunc {
 			return errNotFound
 		}
 		doc := rep.Document()
-		if format == "pdf" && rep.Total > maxPDFComments {
-			// Chromium needs tens of seconds for a report of thousands of comments (hundreds
+		if format == "pdf" && rep.Total > maxPDFComments && s.Printer != nil && s.Printer.Browser {
+			// The Go writer lays out such a report in a fraction of a second; Chromium needs tens of seconds for a report of thousands of comments (hundreds
 			// of pages) and would hold a CPU all that time: such a report comes as the
 			// print page, which the browser prints to PDF itself, and as .docx.
 			format = "html"
@@ -64,5 +64,6 @@ func (s *Server) apiDraftReport(format string) handlerFunc {
 	}
 }
 
-// maxPDFComments is the size beyond which a report's PDF is left to the browser.
+// maxPDFComments is the size beyond which a report's PDF is left to the user's browser
+// when the server prints with Chromium (Printer.Browser).
 const maxPDFComments = 2000

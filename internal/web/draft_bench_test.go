@@ -10,6 +10,7 @@ import (
 
 	"danvan/internal/dbtest"
 	"danvan/internal/draft"
+	"danvan/internal/export"
 	"danvan/internal/sqldb"
 )
 
@@ -109,13 +110,26 @@ func BenchmarkLargeDraft(b *testing.B) {
 	b.Run("report-docx", func(b *testing.B) { benchGet(b, c, "/api/v1"+d+"/report.docx") })
 }
 
-func TestHugeReportPDFIsLeftToTheBrowser(t *testing.T) {
+// A report of thousands of comments is still a PDF from the Go writer; only a server
+// that prints with Chromium leaves it to the user's browser.
+func TestHugeReportPDF(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := newDraftEnv(t, db)
 		d, _ := largeDraft(t, e, 20, 2001)
 		res := e.login("thutruong1").get("/api/v1" + d + "/report.pdf")
-		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+		if res.status != http.StatusOK || res.header.Get("Content-Type") != export.ContentTypePDF || !strings.HasPrefix(res.body, "%PDF-") {
 			t.Fatalf("huge report PDF: %d %s", res.status, res.header.Get("Content-Type"))
+		}
+	})
+}
+
+func TestHugeReportPDFBrowserPrinter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newDraftEnvWith(t, db, &export.Printer{Browser: true}) // never started: the page goes out as HTML
+		d, _ := largeDraft(t, e, 20, 2001)
+		res := e.login("thutruong1").get("/api/v1" + d + "/report.pdf")
+		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
+			t.Fatalf("huge report, Chromium printer: %d %s", res.status, res.header.Get("Content-Type"))
 		}
 		mustContain(t, "huge report", res, "Báo cáo có 2001 góp ý, quá dài để máy chủ in ra PDF", "BÁO CÁO", "Góp ý số 2001")
 	})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,11 +13,8 @@ import (
 // Sending official documents and sheets: every domain's export handler ends with one of
 // these, so downloads look and behave the same everywhere.
 
-// noPDFNote is shown above the print page when a PDF was asked for and cannot be made.
-const noPDFNote = "Máy chủ chưa tạo được tệp PDF. Đây là bản in của văn bản: dùng lệnh In của trình duyệt (Ctrl+P) và chọn “Lưu thành PDF”."
-
-// sendDocument answers with d in the format asked for: "docx" (Word), "pdf" (printed by
-// the shared Chromium; without one, the print page with a note saying so), anything
+// sendDocument answers with d in the format asked for: "docx" (Word), "pdf" (always a PDF
+// file: written in Go, or by the shared Chromium when the Printer is told to), anything
 // else the print-ready HTML page. name is the file name without its extension, in
 // Vietnamese: "Kế hoạch 12-KH-ĐU".
 func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request, format, name string, d export.Document) error {
@@ -42,22 +38,12 @@ func sendDocument(w http.ResponseWriter, r *http.Request, printer *export.Printe
 		return nil
 	case "pdf":
 		var buf bytes.Buffer
-		err := error(export.ErrNoBrowser)
-		if printer != nil {
-			err = printer.PDF(r.Context(), &buf, d)
+		if err := printer.PDF(r.Context(), &buf, d); err != nil {
+			return apperr.Wrap("web.sendDocument", err)
 		}
-		if err == nil {
-			export.Attach(w, export.ContentTypePDF, name+".pdf")
-			_, _ = w.Write(buf.Bytes())
-			return nil
-		}
-		if !errors.Is(err, export.ErrNoBrowser) {
-			return err
-		}
-		if logger != nil {
-			logger.Warn("export: no browser for PDF; sending the print page", "path", r.URL.Path, "err", err)
-		}
-		d.Note = noPDFNote
+		export.Attach(w, export.ContentTypePDF, name+".pdf")
+		_, _ = w.Write(buf.Bytes())
+		return nil
 	}
 	h := w.Header()
 	h.Set("Content-Type", export.ContentTypeHTML)

@@ -51,21 +51,19 @@ func TestSendDocumentDOCX(t *testing.T) {
 	}
 }
 
-// Without a browser a PDF request gets the print page, with its own CSP and a note.
-func TestSendDocumentPDFFallback(t *testing.T) {
-	for name, p := range map[string]*export.Printer{"no printer": nil, "no chromium": {ExecPath: "/nonexistent/chromium"}} {
+// Without a browser a PDF request still gets a PDF file, written in Go.
+func TestSendDocumentPDFWithoutBrowser(t *testing.T) {
+	for name, p := range map[string]*export.Printer{"no printer": nil, "default printer": {ExecPath: "/nonexistent/chromium"}} {
 		rec := httptest.NewRecorder()
-		rec.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'") // as the middleware sets
 		if err := sendDocument(rec, httptest.NewRequest("GET", "/x", nil), p, nil, "pdf", "Kế hoạch", exportDoc()); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		h := rec.Header()
-		if h.Get("Content-Type") != export.ContentTypeHTML || h.Get("Content-Security-Policy") != export.PrintCSP || h.Get("Content-Disposition") != "" {
+		if h.Get("Content-Type") != export.ContentTypePDF || !strings.Contains(h.Get("Content-Disposition"), ".pdf") {
 			t.Errorf("%s: headers %v", name, h)
 		}
-		body := rec.Body.String()
-		if !strings.Contains(body, "Lưu thành PDF") || !strings.Contains(body, "ĐẢNG ỦY SỞ TƯ PHÁP") {
-			t.Errorf("%s: print page without the note or the document", name)
+		if body := rec.Body.Bytes(); !bytes.HasPrefix(body, []byte("%PDF-")) || !bytes.HasSuffix(bytes.TrimSpace(body), []byte("%%EOF")) {
+			t.Errorf("%s: not a PDF", name)
 		}
 	}
 }
@@ -77,7 +75,7 @@ func TestSendDocumentPDF(t *testing.T) {
 		}
 		t.Skip("chromium is not installed (apt-get install -y chromium)")
 	}
-	p := &export.Printer{}
+	p := &export.Printer{Browser: true}
 	defer p.Close()
 	rec := httptest.NewRecorder()
 	if err := sendDocument(rec, httptest.NewRequest("GET", "/x", nil), p, nil, "pdf", "Kế hoạch", exportDoc()); err != nil {

@@ -62,7 +62,7 @@ type Deps struct {
 	Metrics  *Metrics
 	Sessions *scs.SessionManager // nil: one is made with the database store
 	Calendar *calendar.Calendar  // working days and holidays
-	Printer  *export.Printer     // PDF exports (one Chromium); nil: the print page instead (sendDocument)
+	Printer  *export.Printer     // PDF exports (in Go; Chromium when told); nil writes in Go
 	Limiter  *ratelimit.Limiter  // public forms' flood limit; nil: one on DB
 
 	// Domains.
