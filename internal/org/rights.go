@@ -99,6 +99,9 @@ const (
 	// the head's office and the trade union.
 	ViewConference   Action = "conference.view"
 	ManageConference Action = "conference.manage"
+
+	ViewInspection   Action = "inspection.view"
+	ManageInspection Action = "inspection.manage" // programmes, rounds, findings of a committee
 )
 
 var everyone = []Role{RoleAdmin, RoleStaff, RoleManager, RoleMassOrg, RoleHandler, RoleInspector, RoleEditor, RoleMember}
@@ -134,6 +137,9 @@ var allowed = map[Action][]Role{
 
 	ViewConference:   everyone,
 	ManageConference: {RoleStaff, RoleManager, RoleMassOrg},
+
+	ViewInspection:   {RoleStaff, RoleManager, RoleMassOrg, RoleInspector},
+	ManageInspection: {RoleStaff, RoleInspector},
 }
 
 // RoleAllows reports whether role may perform action.

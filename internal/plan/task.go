@@ -183,6 +183,12 @@ func (s *Service) belongs(ctx context.Context, q sqldb.Querier, personID int64, 
 	return err == nil
 }
 
+// Belongs is belongs for another domain that must tell whether a person is of a unit
+// (an inspection team member who belongs to a target unit is refused).
+func (s *Service) Belongs(ctx context.Context, q sqldb.Querier, personID int64, unitPath string) bool {
+	return s.belongs(ctx, q, personID, unitPath)
+}
+
 func personName(ctx context.Context, q sqldb.Querier, id int64) string {
 	var n string
 	_ = q.QueryRowContext(ctx, `SELECT full_name FROM people WHERE id = ?`, id).Scan(&n)
