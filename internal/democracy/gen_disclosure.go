@@ -8,6 +8,7 @@ import (
 
 	"danvan/internal/calendar"
 	"danvan/internal/gen"
+	"danvan/internal/petition"
 	"danvan/internal/search"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
@@ -65,7 +66,12 @@ func genDisclosures(ctx context.Context, db *sqldb.DB, agencies []gen.UnitRef, s
 			return 0, 0, err
 		}
 	}
-	cal := calendar.New(nil)
+	// The calendar the server counts with: statutory days and the administrator's.
+	store := petition.NewCalendarStore(db)
+	if err := store.Load(ctx); err != nil {
+		return 0, 0, err
+	}
+	cal := store.Current()
 	now := db.Now()
 	stamp := sqldb.FormatTime(now)
 	today := work.Today(now)
