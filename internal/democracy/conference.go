@@ -45,6 +45,8 @@ type ConferenceService struct {
 	Calendar func() *calendar.Calendar
 	// Disclosures counts overdue disclosures for the overview; nil hides the column.
 	Disclosures DisclosureCounter
+
+	staff staffCache // staff counts of large scopes (overview.go)
 }
 
 // NewConferenceService returns the service.

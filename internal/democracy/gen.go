@@ -16,7 +16,8 @@ import (
 	"danvan/internal/work"
 )
 
-// Generate is the `danvan gen` generator of the conference and the board: every agency of
+// Generate is the `danvan gen` generator of the conference, the board and the disclosure
+// register (genDisclosures): every agency of
 // the synthetic tree gets last year's conference and this year's, in the proportions a
 // province would show in December (most held and issued on time, some late, some not
 // held at all), each issued resolution with two commitments tracked as tasks (a share of
@@ -193,7 +194,12 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 	if err := gen.ResetSequences(ctx, db, "tasks", "conferences", "conference_items", "conference_commitments", "boards"); err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "gen: %d hội nghị cán bộ, %d cam kết, %d ban thanh tra nhân dân trong %s\n", confs, commitments, boards, time.Since(start).Round(time.Millisecond))
+	items, questions, err := genDisclosures(ctx, db, agencies, staff, r, max(o.BatchRows, 10000))
+	if err != nil {
+		return apperr.Wrap(op, err)
+	}
+	fmt.Fprintf(log, "gen: %d hội nghị cán bộ, %d cam kết, %d ban thanh tra nhân dân, %d nội dung công khai (%d câu hỏi) trong %s\n",
+		confs, commitments, boards, items, questions, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"danvan/internal/apperr"
@@ -75,10 +76,13 @@ func (r OverviewRow) BoardProblem() bool { return r.Board == BoardMissing || r.B
 
 // Overview is the table of a subtree for a year.
 type Overview struct {
-	UnitID          int64         `json:"unit_id"`
-	UnitName        string        `json:"unit_name"`
-	Year            int           `json:"year"`
-	AsOf            string        `json:"as_of"`
+	UnitID   int64  `json:"unit_id"`
+	UnitName string `json:"unit_name"`
+	Year     int    `json:"year"`
+	AsOf     string `json:"as_of"`
+	// StaffCountedAt is when the staff counts of a large scope were counted (sqldb.FormatTime),
+	// empty when they were counted for this answer; see staffCacheAge.
+	StaffCountedAt  string        `json:"staff_counted_at,omitempty"`
 	DisclosuresKnow bool          `json:"disclosures_counted"`
 	Rows            []OverviewRow `json:"agencies"`
 	// Totals.
@@ -134,7 +138,7 @@ func (s *ConferenceService) Overview(ctx context.Context, p *org.Principal, unit
 	}
 	// Staff per agency: one range count per agency through the people path index, in a
 	// single statement.
-	if err := s.staffCounts(ctx, &ov, index, lo, hi); err != nil {
+	if err := s.staffCounts(ctx, &ov, index, lo, hi, now); err != nil {
 		return ov, err
 	}
 	// Conferences of the year.
@@ -238,10 +242,45 @@ func (s *ConferenceService) Overview(ctx context.Context, p *org.Principal, unit
 	return ov, nil
 }
 
+// Staff counts of a scope with more than staffLiveAgencies agencies are kept for
+// staffCacheAge: counting them reads every person of the scope (a million for the whole
+// tree: 0,3–0,5 s on SQLite, docs/PERFORMANCE.md "Dân chủ cơ sở"), while an agency's
+// staff moves slowly and only decides whether a board is required; the page says when
+// they were counted. Smaller scopes are counted on every request.
+const (
+	staffLiveAgencies = 200
+	staffCacheAge     = 10 * time.Minute
+)
+
+type staffCache struct {
+	mu sync.Mutex
+	m  map[string]staffEntry // by scope path
+}
+
+type staffEntry struct {
+	at     time.Time
+	agency map[int64]int // staff per agency id
+}
+
 // staffCounts fills each row's staff: people are counted by the agency that holds their
 // home unit, found from the unit's path (the agency is the nearest ancestor of kind cơ
 // quan), in one grouped query over the subtree's units.
-func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index map[int64]int, lo, hi string) error {
+func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index map[int64]int, lo, hi string, now time.Time) error {
+	large := len(index) > staffLiveAgencies
+	if large {
+		s.staff.mu.Lock()
+		c, ok := s.staff.m[lo]
+		s.staff.mu.Unlock()
+		if ok && now.Sub(c.at) < staffCacheAge && now.Sub(c.at) >= 0 {
+			for id, n := range c.agency {
+				if i, ok := index[id]; ok {
+					ov.Rows[i].Staff = n
+				}
+			}
+			ov.StaffCountedAt = sqldb.FormatTime(c.at)
+			return nil
+		}
+	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT p.unit_path, COUNT(*) FROM people p WHERE p.unit_path >= ? AND p.unit_path < ? GROUP BY p.unit_path`, lo, hi)
 	if err != nil {
 		return apperr.Wrap("democracy.staffCounts", err)
@@ -262,7 +301,27 @@ func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index
 			}
 		}
 	}
-	return apperr.Wrap("democracy.staffCounts", rows.Err())
+	if err := rows.Err(); err != nil {
+		return apperr.Wrap("democracy.staffCounts", err)
+	}
+	if large {
+		c := staffEntry{at: now, agency: make(map[int64]int, len(ov.Rows))}
+		for _, r := range ov.Rows {
+			c.agency[r.UnitID] = r.Staff
+		}
+		s.staff.mu.Lock()
+		if s.staff.m == nil {
+			s.staff.m = map[string]staffEntry{}
+		}
+		for k, old := range s.staff.m { // forget stale scopes: the map stays small
+			if now.Sub(old.at) >= staffCacheAge {
+				delete(s.staff.m, k)
+			}
+		}
+		s.staff.m[lo] = c
+		s.staff.mu.Unlock()
+	}
+	return nil
 }
 
 // YearLabel is the year as text.

@@ -62,9 +62,13 @@ func (s *Server) disclosureList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	managed, err := s.Disclosures.ManagedAgencies(r.Context(), p)
-	if err != nil {
-		return err
+	// The administrator may write every register: no need to load every agency (500 unit
+	// reads, 30 ms of the register's 38 at national size) to know it.
+	var managed []org.Unit
+	if !p.IsAdmin() {
+		if managed, err = s.Disclosures.ManagedAgencies(r.Context(), p); err != nil {
+			return err
+		}
 	}
 	cats, err := s.Disclosures.Categories(r.Context())
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,32 @@ type overviewView struct {
 	WithCommitments int
 	WithDisclosures int
 	Chart           template.HTML
+	// The page of the agencies' table (overviewPageRows at a time): rows FirstRow to
+	// LastRow (from 1) of Rows, links to the pages before and after.
+	PageRows           []overviewRow
+	FirstRow, LastRow  int
+	PrevPage, NextPage string
+}
+
+// overviewPageRows is how many agencies the overview's table shows at a time: a whole
+// tree has thousands (5.237 at national size: 4 MB of HTML and 0,35 s to render them,
+// docs/PERFORMANCE.md "Dân chủ cơ sở"); the totals, the chart and the .xlsx export
+// still cover every agency.
+const overviewPageRows = 200
+
+// setPage keeps the rows of page (from 1) in PageRows; link makes a page's address.
+func (v *overviewView) setPage(page int, link func(page int) string) {
+	pages := max(1, (len(v.Rows)+overviewPageRows-1)/overviewPageRows)
+	page = min(max(page, 1), pages)
+	from := (page - 1) * overviewPageRows
+	to := min(from+overviewPageRows, len(v.Rows))
+	v.PageRows, v.FirstRow, v.LastRow = v.Rows[from:to], from+1, to
+	if page > 1 {
+		v.PrevPage = link(page - 1)
+	}
+	if page < pages {
+		v.NextPage = link(page + 1)
+	}
 }
 
 func makeOverviewView(ov democracy.Overview) overviewView {
@@ -144,16 +171,26 @@ func makeOverviewView(ov democracy.Overview) overviewView {
 	return v
 }
 
-// LaggingRows are the rows that need attention.
+// homeLaggingRows is how many agencies needing attention the democracy home lists per
+// subtree; the full table is a link away.
+const homeLaggingRows = 20
+
+// LaggingRows are the first rows that need attention (homeLaggingRows).
 func (v overviewView) LaggingRows() []overviewRow {
 	var out []overviewRow
 	for _, r := range v.Rows {
 		if r.Lagging() {
 			out = append(out, r)
+			if len(out) == homeLaggingRows {
+				break
+			}
 		}
 	}
 	return out
 }
+
+// MoreLagging is how many agencies needing attention LaggingRows leaves out.
+func (v overviewView) MoreLagging() int { return max(0, v.Lagging-homeLaggingRows) }
 
 // overviewFigures are the chart's bars: per kind of problem, how many agencies have it.
 type overviewFigure struct {
@@ -286,6 +323,10 @@ func (s *Server) democracyOverview(w http.ResponseWriter, r *http.Request) error
 		pg.Units = append(pg.Units, org.Unit{ID: ov.UnitID, Name: ov.UnitName})
 	}
 	pg.O = makeOverviewView(ov)
+	pg.O.setPage(atoi(r.URL.Query().Get("page")), func(page int) string {
+		q := url.Values{"unit": {strconv.FormatInt(ov.UnitID, 10)}, "year": {ov.YearLabel()}, "page": {strconv.Itoa(page)}}
+		return "/democracy/overview?" + q.Encode() + "#ov-table-h"
+	})
 	pg.Title = "Tổng hợp dân chủ cơ sở năm " + ov.YearLabel() + " — " + ov.UnitName
 	return s.render(w, r, http.StatusOK, "democracy/overview", pg)
 }
