@@ -322,3 +322,12 @@ func PathIDs(path string) []int64 {
 	}
 	return ids
 }
+
+// RightsVersion is a number that moves whenever an account, a grant or a unit's name or
+// path changes (database triggers, migration 0009): a principal loaded at one version is
+// still right while the number has not moved.
+func RightsVersion(ctx context.Context, q sqldb.Querier) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT n FROM rights_version WHERE id = 1`).Scan(&n)
+	return n, apperr.Wrap("org.RightsVersion", err)
+}

@@ -99,7 +99,9 @@ type Server struct {
 	mux      *http.ServeMux
 	views    *views
 	sessions *scs.SessionManager
-	handler  http.Handler
+	// principals are the signed-in principals loaded on this instance (principals.go).
+	principals principals
+	handler    http.Handler
 	// fileAccess maps an attachment owner type to the check of who may see it.
 	fileAccess map[string]FileAccess
 	patterns   []string   // every registered route (Routes)
@@ -129,9 +131,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	sm := d.Sessions
 	if sm == nil {
 		sm = scs.New()
-		sm.Store = auth.SessionStore{DB: d.DB}
+		sm.Store = auth.SessionStore{DB: d.DB, Idle: auth.SessionIdle} // the idle timeout is the store's: see SessionStore
 		sm.Lifetime = 12 * time.Hour
-		sm.IdleTimeout = 4 * time.Hour
 		sm.Cookie.Name = "danvan_session"
 		sm.Cookie.HttpOnly = true
 		sm.Cookie.SameSite = http.SameSiteLaxMode
