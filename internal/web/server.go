@@ -209,6 +209,7 @@ func (s *Server) routes() {
 	s.draftRoutes()
 	s.modelRoutes()
 	s.democracyRoutes()
+	s.inspectionRoutes()
 	s.newsRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
