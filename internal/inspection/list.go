@@ -248,6 +248,7 @@ func (s *Service) roundSummaries(ctx context.Context, where string, args []any) 
 			rows.Close()
 			return nil, apperr.Wrap(op, err)
 		}
+		r.DecisionNo, r.ConclusionNo = bareNo(r.DecisionNo), bareNo(r.ConclusionNo)
 		idx[r.ID] = len(out)
 		out = append(out, r)
 	}
@@ -345,13 +346,14 @@ func (r Recommendation) Open() bool { return r.Carried == "" && r.TaskStatus != 
 
 // StateLabel is the task's state in words.
 func (r Recommendation) StateLabel() string {
-	if r.Carried != "" {
-		return "Chuyển sang kỳ sau"
-	}
+	state := plan.StatusLabel(r.TaskStatus, r.Returned)
 	if r.TaskStatus == plan.StatusDone {
-		return "Đã nghiệm thu"
+		state = "Đã nghiệm thu"
 	}
-	return plan.StatusLabel(r.TaskStatus, r.Returned)
+	if r.Carried != "" && r.TaskStatus != plan.StatusDone {
+		return "Chuyển sang kỳ sau (" + strings.ToLower(state[:1]) + state[1:] + ")"
+	}
+	return state
 }
 
 // Target is a target unit of a round as one reader sees it.
@@ -439,6 +441,7 @@ func (s *Service) Detail(ctx context.Context, p *org.Principal, id int64) (Round
 			&d.ConclusionNo, &d.ConclusionOn, &d.Conclusion, &d.Referral); err != nil {
 		return d, apperr.Wrap(op, err)
 	}
+	d.DecisionNo, d.ConclusionNo = bareNo(d.DecisionNo), bareNo(d.ConclusionNo)
 	d.CanManage = p.CanPath(org.ManageInspection, r.UnitPath)
 	rows, err := s.DB.QueryContext(ctx, `SELECT m.person_id, pe.full_name, COALESCE(u.name, '') FROM inspection_members m JOIN people pe ON pe.id = m.person_id LEFT JOIN units u ON u.id = pe.unit_id
 		WHERE m.round_id = ? ORDER BY pe.full_name, m.person_id`, id)
@@ -553,9 +556,9 @@ func (s *Service) recommendations(ctx context.Context, roundID int64) ([]Recomme
 	today := calendar.DateOf(s.DB.Now())
 	for i := range out {
 		rc := &out[i]
+		// A carried-over recommendation keeps its task's deadline badge: carrying it lets
+		// the round close, it does not make the task done, and an overdue one stays so.
 		switch {
-		case rc.Carried != "":
-			rc.Badge = work.Badge{State: work.Closed, Label: "Chuyển sang kỳ sau"}
 		case rc.TaskStatus == plan.StatusDone:
 			rc.Badge = work.MakeBadge(rc.DueOn, 0, true, "Đã nghiệm thu")
 		case rc.TaskStatus == plan.StatusSubmitted:
@@ -579,3 +582,7 @@ func (s *Service) actsFor(ctx context.Context, q sqldb.Querier, p *org.Principal
 	}
 	return p.PersonID != 0 && p.CanPath(org.ViewInspection, path) && s.Plans.Belongs(ctx, q, p.PersonID, path)
 }
+
+// bareNo is a stored Party notation without its "Số ", as pages and documents write it
+// after a word ("Quyết định 15-QĐ/ĐUK"; the document header adds "Số" itself).
+func bareNo(s string) string { return strings.TrimPrefix(s, "Số ") }

@@ -25,11 +25,11 @@ func (s *Server) inspectionRoutes() {
 	s.handle("GET /inspections", s.inspectionList)
 	s.handle("GET /inspections/new", s.programmeNewForm)
 	s.handle("POST /inspections/new", s.programmeCreate)
-	s.handle("GET /inspections/{id}", s.programmeShow)
-	s.handle("POST /inspections/{id}/approve", s.programmeApprove)
-	s.handle("GET /inspections/{id}/programme.docx", s.programmeExport)
-	s.handle("GET /inspections/{id}/rounds/new", s.inspRoundNewForm)
-	s.handle("POST /inspections/{id}/rounds/new", s.inspRoundCreate)
+	s.handle("GET /inspections/programmes/{id}", s.programmeShow)
+	s.handle("POST /inspections/programmes/{id}/approve", s.programmeApprove)
+	s.handle("GET /inspections/programmes/{id}/programme.docx", s.programmeExport)
+	s.handle("GET /inspections/programmes/{id}/rounds/new", s.inspRoundNewForm)
+	s.handle("POST /inspections/programmes/{id}/rounds/new", s.inspRoundCreate)
 	s.handle("GET /inspections/rounds/{id}", s.inspectionRoundShow)
 	s.handle("POST /inspections/rounds/{id}/self-report", s.inspRoundSelfReport)
 	s.handle("POST /inspections/rounds/{id}/findings", s.inspRoundFinding)
@@ -52,8 +52,8 @@ func inspectionCrumbs(extra ...Crumb) []Crumb {
 }
 
 // programmeLink and inspRoundLink are the records' addresses.
-func programmeLink(id int64) string { return "/inspections/" + strconv.FormatInt(id, 10) }
-func inspRoundLink(id int64) string     { return "/inspections/rounds/" + strconv.FormatInt(id, 10) }
+func programmeLink(id int64) string { return "/inspections/programmes/" + strconv.FormatInt(id, 10) }
+func inspRoundLink(id int64) string { return "/inspections/rounds/" + strconv.FormatInt(id, 10) }
 
 // currentYear is the year of today in Vietnam (the database clock, which tests move).
 func (s *Server) currentYear() int {
@@ -554,9 +554,9 @@ const recRows = 5
 
 type concludeFormPage struct {
 	Page
-	D      inspection.RoundDetail
-	Rows   []int
-	Leads  map[int64][]inspection.PersonChoice // target → its people
+	D     inspection.RoundDetail
+	Rows  []int
+	Leads map[int64][]inspection.PersonChoice // target → its people
 }
 
 // Field names line n's field.

@@ -132,7 +132,7 @@ func conclusionDocument(d inspection.RoundDetail, upper string) export.Document 
 		Family:     export.Party,
 		UpperBody:  upper,
 		Issuer:     issuer,
-		Number:     d.ConclusionNo,
+		Number:     strings.TrimPrefix(d.ConclusionNo, "Số "),
 		Date:       ymdDate(d.ConclusionOn),
 		Title:      "THÔNG BÁO KẾT LUẬN",
 		Subtitle:   fmt.Sprintf("%s “%s”", d.KindLabel(), d.TopicName),
