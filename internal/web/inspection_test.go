@@ -205,4 +205,3 @@ func errorSummary(body string) string {
 	}
 	return body[i:min(len(body), i+800)]
 }
-
