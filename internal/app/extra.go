@@ -25,6 +25,7 @@ func demoLoaders() []demo.Loader {
 		demo.Conferences,
 		demo.Disclosures,
 		demo.News,
+		demo.Inspections, // after Models, which makes the account kiemtra
 	}
 }
 

@@ -121,7 +121,12 @@ var allowed = map[Action][]Role{
 
 	ViewPlan:   everyone,
 	ManagePlan: {RoleStaff, RoleManager},
-	AssignTask: {RoleStaff, RoleManager},
+	// The inspection staff (RoleInspector) issue the committee's conclusions, whose
+	// recommendations are tasks assigned to the target units in the committee's name, and
+	// accept or return what the targets report: the committee entrusts that follow-up to
+	// them, so they assign tasks in the subtree where they inspect. They still approve
+	// nothing else (no plans, models or units).
+	AssignTask: {RoleStaff, RoleManager, RoleInspector},
 
 	ViewDraft:    everyone,
 	ManageDraft:  {RoleStaff, RoleManager},

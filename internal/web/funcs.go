@@ -189,6 +189,7 @@ var navItems = []NavItem{
 	{"petitions", "Đơn thư", "/petitions"},
 	{"models", "Mô hình dân vận", "/models"},
 	{"democracy", "Dân chủ cơ sở", "/democracy"},
+	{"inspections", "Kiểm tra, giám sát", "/inspections"},
 	{"dashboard", "Số liệu", "/dashboard"},
 	{"org", "Tổ chức", "/units"},
 	{"admin", "Quản trị", "/admin"},

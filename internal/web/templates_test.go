@@ -94,6 +94,9 @@ func samplePages() map[string]any {
 	for k, v := range modelSamples(page, unit) {
 		out[k] = v
 	}
+	for k, v := range inspectionSamples(page) {
+		out[k] = v
+	}
 	// The global search: sections with matches, one out of time, the others named; empty; none.
 	out["search/results"] = searchPage{Page: page("Tìm kiếm"), Q: "chi bo <b>", Found: true, Sections: []searchSection{
 		{Key: "don-vi", Heading: "Đơn vị", Hits: []searchHit{{Label: unit.Name, Href: "/units/2", Detail: "Cơ quan"}}, More: true, AllURL: "/units?q=chi+bo"},
