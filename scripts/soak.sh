@@ -5,7 +5,8 @@
 #   scripts/soak.sh [-m MINUTES] [-f PERCENT] [-p SERVER_PID] BASE_URL USER PASSWORD TARGET...
 #
 # A TARGET is a path for a GET ('/tasks?unit=2'), or 'POST PATH BODY' in one argument for a
-# form POST sent urlencoded ('POST /gop-y/3 name=An&contact=0912000111&body=...'); every
+# form POST sent urlencoded ('POST /gop-y/3 name=An&contact=0912000111&body=...'; its redirect is
+# not followed, so a write is measured alone); every
 # request carries the session of USER (signed in like a browser), which public pages ignore.
 # First the whole mix runs at full speed for 10 s (one client per target, all at once): that
 # is the capacity. Then each target runs at PERCENT (default 50) of its own share of it, for
@@ -47,7 +48,7 @@ run_all() {
     if [ "$rates" != - ]; then q=(-q "$(sed -n "$((i + 1))p" "$rates")"); fi
     if [[ $t == POST\ * ]]; then
       read -r _ path body <<<"$t"
-      hey -z "${secs}s" -c 1 "${q[@]}" -m POST -T application/x-www-form-urlencoded -d "$body" \
+      hey -z "${secs}s" -c 1 "${q[@]}" -disable-redirects -m POST -T application/x-www-form-urlencoded -d "$body" \
         -H "Cookie: $cookie" "$base$path" >"$prefix.$i" 2>&1 &
     else
       hey -z "${secs}s" -c 1 "${q[@]}" -H "Cookie: $cookie" "$base$t" >"$prefix.$i" 2>&1 &
