@@ -185,6 +185,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
 	a.Tasks = append(a.Tasks, disclosures.ReminderTask())
 	a.Inspections = inspection.NewService(db, a.Plans)
+	// The person answerable for an overdue recommendation is reminded by plan.reminders
+	// (it is their task); this reminds the team's side.
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "inspection.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Inspections.Remind(ctx, now)
+		return err
+	}})
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("inspection_programmes", "unit_path"), org.ReplacePathPrefix("inspection_rounds", "unit_path"),
 		org.ReplacePathPrefix("inspection_round_targets", "unit_path"), org.ReplacePathPrefix("inspection_self_reports", "unit_path"))
 	newsSvc := news.NewService(db, a.Files)
