@@ -2,6 +2,8 @@ package newsgen_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"danvan/internal/dbtest"
@@ -51,9 +53,39 @@ func TestGenerator(t *testing.T) {
 		if err != nil || a.Title == "" || a.SourceLine == "" {
 			t.Fatalf("the newest article's page: %+v %v", a, err)
 		}
-		found, _, err := svc.Latest(ctx, news.PublicFilter{Query: "chuyen doi so", Limit: 5})
-		if err != nil || len(found) == 0 {
-			t.Fatalf("search without marks: %d %v", len(found), err)
+		// Search, through both of its paths: a word every article holds (the newest-first
+		// walk), words a few hundred hold and a number one title holds (the word index),
+		// and a word nobody wrote.
+		search := func(q string) []news.Article {
+			t.Helper()
+			found, _, err := svc.Latest(ctx, news.PublicFilter{Query: q, Limit: 50})
+			if err != nil {
+				t.Fatalf("search %q: %v", q, err)
+			}
+			return found
+		}
+		if n := len(search("dân vận")); n != 50 {
+			t.Errorf("a word of every article: %d results, want a full page", n)
+		}
+		common := search("chuyen doi so")
+		if len(common) == 0 {
+			t.Fatal("search without marks found nothing")
+		}
+		for _, a := range common {
+			if !strings.Contains(a.Title+a.Lead, "chuyển đổi số") {
+				t.Errorf("%q does not hold the words", a.Title)
+			}
+		}
+		var id int64
+		if err := db.QueryRowContext(ctx, `SELECT id FROM news_articles ORDER BY id LIMIT 1 OFFSET 1234`).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		one := search(strconv.FormatInt(id, 10))
+		if len(one) != 1 || one[0].ID != id {
+			t.Errorf("the article numbered %d: %d results", id, len(one))
+		}
+		if n := len(search("zzkhongaivietzz")); n != 0 {
+			t.Errorf("a word nobody wrote: %d results", n)
 		}
 	})
 }
