@@ -15,6 +15,7 @@ import (
 
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
+	"danvan/internal/figures"
 	"danvan/internal/org"
 	"danvan/internal/plan"
 	"danvan/internal/plan/notation"
@@ -33,6 +34,9 @@ const (
 type Service struct {
 	DB    *sqldb.DB
 	Plans *plan.Service // recommendations become tasks
+	// Sources are the domains' figures the evidence pack is filled from (evidence.go), set
+	// by internal/app to the dashboard's sources; none: no pack is taken.
+	Sources []figures.Source
 }
 
 // NewService returns the service.
