@@ -21,6 +21,7 @@ import (
 	"danvan/internal/config"
 	"danvan/internal/demo"
 	"danvan/internal/democracy"
+	"danvan/internal/inspection"
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/export"
@@ -65,6 +66,9 @@ type App struct {
 	// Conferences holds the grassroots-democracy domain: the annual staff conference, its
 	// resolution and the people's inspection board.
 	Conferences *democracy.ConferenceService
+	// Inspections holds inspection and supervision: programmes, rounds, conclusions,
+	// the evidence pack and coverage.
+	Inspections *inspection.Service
 
 	// Figures are the sources of the dashboard, the periodic reports and the inspection
 	// evidence pack, in the order their blocks are shown.
@@ -179,6 +183,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Conferences.Disclosures = disclosures
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
 	a.Tasks = append(a.Tasks, disclosures.ReminderTask())
+	a.Figures = append(a.Figures, democracy.NewFigures(a.Conferences, disclosures))
+
+	a.Inspections = inspection.NewService(db, a.Plans)
+	a.Figures = append(a.Figures, a.Inspections)
+	// The evidence pack reads every domain's figures, its own past rounds included.
+	a.Inspections.Sources = append([]figures.Source(nil), a.Figures...)
 	newsSvc := news.NewService(db, a.Files)
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("news_articles", "unit_path"), org.ReplacePathPrefix("news_feedback", "unit_path"))
 
@@ -189,7 +199,8 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate, TrustedProxies: proxies},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
-			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Figures: a.Figures})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Figures: a.Figures,
+			Inspections: a.Inspections})
 	if err != nil {
 		db.Close()
 		return nil, err

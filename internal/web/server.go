@@ -25,6 +25,7 @@ import (
 	"danvan/internal/emulation"
 	"danvan/internal/export"
 	"danvan/internal/figures"
+	"danvan/internal/inspection"
 	"danvan/internal/news"
 	"danvan/internal/notify"
 	"danvan/internal/org"
@@ -79,6 +80,8 @@ type Deps struct {
 	Disclosures *democracy.DisclosureService // grassroots democracy: the disclosure register
 
 	News *news.Service // the public portal's news page
+
+	Inspections *inspection.Service // inspection and supervision
 
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
@@ -209,6 +212,7 @@ func (s *Server) routes() {
 	s.newsRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
+	s.inspectionFactsRoutes()
 	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))
