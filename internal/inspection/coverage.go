@@ -25,10 +25,14 @@ import (
 )
 
 // CoverageKinds are the unit kinds expected to be inspected or supervised from above:
-// the units "never covered" are those of these kinds without a round in the period.
-// Cells, departments and mass organisations appear when they were targets, but their
-// absence is not flagged: they are covered through their agency's and committee's rounds.
-var CoverageKinds = []org.UnitKind{org.KindUpperCommittee, org.KindBaseCommittee, org.KindAgency}
+// the units "never covered" are those of these kinds that were not a target in the
+// period. An upper committee inspects the committees below it and the agencies it leads
+// (the agency node holds its base committee, cells and mass organisations, and is what
+// a round on "the democracy rules at agency 1" targets). Base committees, cells,
+// departments and mass organisations appear in the rows when they were targets (a base
+// committee supervising its cells), but their absence is not flagged: a list of every
+// cell never supervised would drown the agencies that matter.
+var CoverageKinds = []org.UnitKind{org.KindUpperCommittee, org.KindAgency}
 
 // Topic is an inspection topic (inspection_topics).
 type Topic struct {

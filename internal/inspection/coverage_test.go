@@ -137,7 +137,7 @@ func TestCoverage(t *testing.T) {
 		}
 		// Every eligible unit under the root is either covered or never covered.
 		var eligible int
-		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE kind IN ('dang-bo-cap-tren', 'dang-bo-co-so', 'co-quan') AND valid_to = '' AND path > ? AND path < ?`,
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE kind IN ('dang-bo-cap-tren', 'co-quan') AND valid_to = '' AND path > ? AND path < ?`,
 			o.Root.Path, sqldb.PathEnd(o.Root.Path)).Scan(&eligible); err != nil {
 			t.Fatal(err)
 		}
