@@ -2,9 +2,8 @@ package inspection
 
 // Coverage across the tree: which units of a committee's subtree were inspected or
 // supervised on which topics in the last N years, which were never, and how far each
-// unit carried out the recommendations made to it. A fixed number of grouped queries
-// whatever the size of the subtree; the page shows a page of rows, the chart, totals and
-// the .xlsx keep all.
+// unit carried out the recommendations made to it. Three queries whatever the size of
+// the subtree; the page shows a page of rows, the chart, totals and the .xlsx keep all.
 //
 // Rights: the reader must view inspections on the committee's unit (its subtree then is
 // all in reach: ViewInspection on a unit covers every unit below). A team member from
@@ -24,15 +23,22 @@ import (
 	"danvan/internal/work"
 )
 
-// CoverageKinds are the unit kinds expected to be inspected or supervised from above:
-// the units "never covered" are those of these kinds that were not a target in the
-// period. An upper committee inspects the committees below it and the agencies it leads
-// (the agency node holds its base committee, cells and mass organisations, and is what
-// a round on "the democracy rules at agency 1" targets). Base committees, cells,
-// departments and mass organisations appear in the rows when they were targets (a base
-// committee supervising its cells), but their absence is not flagged: a list of every
-// cell never supervised would drown the agencies that matter.
-var CoverageKinds = []org.UnitKind{org.KindUpperCommittee, org.KindAgency}
+// CoverageKinds are the unit kinds a coverage lists for a scope of the given kind: the
+// units expected to be inspected or supervised from that level, each either covered
+// (a target of a round in the period) or never covered. From an upper committee
+// (đảng bộ cấp trên): the committees below it and the agencies (the agency node holds
+// its base committee, cells and mass organisations, and is what a round on "the
+// democracy rules at agency 1" targets). From an agency or anything inside one: its
+// party committees, cells and mass organisations. A round an upper committee aims at a
+// unit inside an agency shows in that agency's own coverage, not in the upper one's: a
+// list of every cell of the tree would drown the agencies that matter, and reading the
+// targets by kind keeps the whole tree to one index range per kind.
+func CoverageKinds(scope org.UnitKind) []org.UnitKind {
+	if scope == org.KindUpperCommittee {
+		return []org.UnitKind{org.KindUpperCommittee, org.KindAgency}
+	}
+	return []org.UnitKind{org.KindBaseCommittee, org.KindPartCommittee, org.KindCell, org.KindTradeUnion, org.KindYouthUnion, org.KindVeterans, org.KindWomen}
+}
 
 // Topic is an inspection topic (inspection_topics).
 type Topic struct {
@@ -68,7 +74,7 @@ type CoverageRow struct {
 	Rounds int    // distinct rounds about it
 	Topics []int  // rounds per topic, in the order of Coverage.Topics
 	LastOn string // the latest round's start
-	// Recommendations of those rounds' conclusions.
+	// Recommendations of the conclusions issued in the period.
 	Recs, Done, Overdue, Carried int
 }
 
@@ -98,9 +104,10 @@ type Coverage struct {
 	Years    int
 	From, To string // the period, YYYY-MM-DD: N years back from today
 	Topics   []Topic
-	Rows     []CoverageRow // units covered, by name
-	Never    []UnitRef     // units of CoverageKinds never covered in the period, by name
-	Eligible int           // units of CoverageKinds in the subtree (the committee excluded)
+	Kinds    []org.UnitKind // the kinds listed (CoverageKinds of the unit's kind)
+	Rows     []CoverageRow  // units covered, by name
+	Never    []UnitRef      // units never covered in the period, by name
+	Eligible int            // units of Kinds in the subtree (the unit itself excluded)
 	// ByTopic[i] counts the units covered on Topics[i] by the item's kind: kiểm tra,
 	// giám sát chuyên đề, giám sát thường xuyên.
 	ByTopic [][3]int
@@ -159,22 +166,49 @@ func (s *Service) Coverage(ctx context.Context, p *org.Principal, unitID int64, 
 	}
 	c.ByTopic = make([][3]int, len(c.Topics))
 	lo, hi := u.Path, sqldb.PathEnd(u.Path)
-
-	// Targets of the period's rounds, grouped by unit, topic and kind: one row per
-	// combination, so the whole tree reads a few thousand rows, not every target.
-	rows, err := s.DB.QueryContext(ctx, `SELECT t.unit_id, i.topic_id, i.kind, COUNT(*), MAX(r.starts_on)
-		FROM inspection_round_targets t JOIN inspection_rounds r ON r.id = t.round_id JOIN inspection_items i ON i.id = r.item_id
-		WHERE t.unit_path >= ? AND t.unit_path < ? AND r.starts_on >= ? AND r.starts_on <= ?
-		GROUP BY t.unit_id, i.topic_id, i.kind`, lo, hi, c.From, c.To)
+	c.Kinds = CoverageKinds(u.Kind)
+	kinds := make([]any, 0, len(c.Kinds))
+	for _, k := range c.Kinds {
+		kinds = append(kinds, string(k))
+	}
+	// Every query starts from the listed units of the subtree, one range of
+	// units_kind_path (kind, path, name) per kind, and probes each unit's targets and
+	// recommendations by unit id (migration 0741): the whole tree reads its 5.500
+	// agencies and committees, not the 50.000 targets of every cell's supervision.
+	units := ` FROM units u WHERE u.kind IN (` + sqldb.Placeholders(len(kinds)) + `) AND u.valid_to = '' AND u.path > ? AND u.path < ?`
+	unitArgs := append(append([]any{}, kinds...), lo, hi)
+	byUnit := map[int64]*CoverageRow{}
+	rows, err := s.DB.QueryContext(ctx, `SELECT u.id, u.name, u.path, u.kind`+units, unitArgs...)
 	if err != nil {
 		return c, apperr.Wrap(op, err)
 	}
-	byUnit := map[int64]*CoverageRow{}
-	type topicKind struct {
-		unit, topic int64
-		kind        int
+	var listed []*CoverageRow
+	for rows.Next() {
+		r := &CoverageRow{Topics: make([]int, len(c.Topics))}
+		var kind string
+		if err := rows.Scan(&r.UnitID, &r.Name, &r.Path, &kind); err != nil {
+			rows.Close()
+			return c, apperr.Wrap(op, err)
+		}
+		r.Kind = org.UnitKind(kind)
+		byUnit[r.UnitID] = r
+		listed = append(listed, r)
 	}
-	seen := map[topicKind]bool{}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, apperr.Wrap(op, err)
+	}
+	c.Eligible = len(listed)
+
+	// Targets of the period's rounds, grouped by unit, topic and kind.
+	rows, err = s.DB.QueryContext(ctx, `SELECT t.unit_id, i.topic_id, i.kind, COUNT(*), MAX(r.starts_on)
+		FROM units u JOIN inspection_round_targets t ON t.unit_id = u.id JOIN inspection_rounds r ON r.id = t.round_id JOIN inspection_items i ON i.id = r.item_id
+		WHERE u.kind IN (`+sqldb.Placeholders(len(kinds))+`) AND u.valid_to = '' AND u.path > ? AND u.path < ? AND r.starts_on >= ? AND r.starts_on <= ?
+		GROUP BY t.unit_id, i.topic_id, i.kind`, append(append([]any{}, unitArgs...), c.From, c.To)...)
+	if err != nil {
+		return c, apperr.Wrap(op, err)
+	}
+	covered := map[int64]bool{}
 	for rows.Next() {
 		var uid, topic int64
 		var kind, last string
@@ -185,20 +219,16 @@ func (s *Service) Coverage(ctx context.Context, p *org.Principal, unitID int64, 
 		}
 		r := byUnit[uid]
 		if r == nil {
-			r = &CoverageRow{UnitID: uid, Topics: make([]int, len(c.Topics))}
-			byUnit[uid] = r
+			continue
 		}
+		covered[uid] = true
 		r.Rounds += n
 		if last > r.LastOn {
 			r.LastOn = last
 		}
 		if i, ok := topicAt[topic]; ok {
 			r.Topics[i] += n
-			k := topicKind{uid, topic, kindIndex(kind)}
-			if !seen[k] {
-				seen[k] = true
-				c.ByTopic[i][k.kind]++
-			}
+			c.ByTopic[i][kindIndex(kind)]++ // one row per unit, topic and kind
 		}
 	}
 	rows.Close()
@@ -206,16 +236,16 @@ func (s *Service) Coverage(ctx context.Context, p *org.Principal, unitID int64, 
 		return c, apperr.Wrap(op, err)
 	}
 
-	// Recommendations of the period's rounds, per target, with their task's state.
+	// Recommendations of the conclusions issued in the period (their task starts on the
+	// conclusion's date, so the round need not be read), per target, with their task's
+	// state.
 	rows, err = s.DB.QueryContext(ctx, `SELECT rc.target_id, COUNT(*),
 		COALESCE(SUM(CASE WHEN k.status = ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN k.status <> ? AND rc.carried = '' AND k.due_on < ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN rc.carried <> '' AND k.status <> ? THEN 1 ELSE 0 END), 0)
-		FROM inspection_recommendations rc JOIN inspection_rounds r ON r.id = rc.round_id
-		JOIN inspection_round_targets t ON t.round_id = rc.round_id AND t.unit_id = rc.target_id
-		JOIN tasks k ON k.id = rc.task_id
-		WHERE t.unit_path >= ? AND t.unit_path < ? AND r.starts_on >= ? AND r.starts_on <= ?
-		GROUP BY rc.target_id`, plan.StatusDone, plan.StatusDone, today, plan.StatusDone, lo, hi, c.From, c.To)
+		FROM units u JOIN inspection_recommendations rc ON rc.target_id = u.id JOIN tasks k ON k.id = rc.task_id
+		WHERE u.kind IN (`+sqldb.Placeholders(len(kinds))+`) AND u.valid_to = '' AND u.path > ? AND u.path < ? AND k.start_on >= ? AND k.start_on <= ?
+		GROUP BY rc.target_id`, append(append([]any{plan.StatusDone, plan.StatusDone, today, plan.StatusDone}, unitArgs...), c.From, c.To)...)
 	if err != nil {
 		return c, apperr.Wrap(op, err)
 	}
@@ -234,48 +264,11 @@ func (s *Service) Coverage(ctx context.Context, p *org.Principal, unitID int64, 
 	if err := rows.Err(); err != nil {
 		return c, apperr.Wrap(op, err)
 	}
-
-	// Names of the covered units, and the eligible units of the subtree: one range per
-	// kind over units_kind_path (kind, path, name).
-	if len(byUnit) > 0 {
-		if err := s.unitNames(ctx, byUnit); err != nil {
-			return c, err
+	for _, r := range listed {
+		if !covered[r.UnitID] {
+			c.Never = append(c.Never, UnitRef{ID: r.UnitID, Name: r.Name, Path: r.Path, Kind: r.Kind})
+			continue
 		}
-	}
-	kinds := make([]any, 0, len(CoverageKinds)+3)
-	for _, k := range CoverageKinds {
-		kinds = append(kinds, string(k))
-	}
-	rows, err = s.DB.QueryContext(ctx, `SELECT id, name, path, kind FROM units WHERE kind IN (`+sqldb.Placeholders(len(kinds))+`) AND valid_to = '' AND path > ? AND path < ?`,
-		append(kinds, lo, hi)...)
-	if err != nil {
-		return c, apperr.Wrap(op, err)
-	}
-	for rows.Next() {
-		var x UnitRef
-		var kind string
-		if err := rows.Scan(&x.ID, &x.Name, &x.Path, &kind); err != nil {
-			rows.Close()
-			return c, apperr.Wrap(op, err)
-		}
-		x.Kind = org.UnitKind(kind)
-		c.Eligible++
-		if byUnit[x.ID] == nil {
-			c.Never = append(c.Never, x)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return c, apperr.Wrap(op, err)
-	}
-	sort.Slice(c.Never, func(i, j int) bool {
-		if c.Never[i].Name != c.Never[j].Name {
-			return c.Never[i].Name < c.Never[j].Name
-		}
-		return c.Never[i].ID < c.Never[j].ID
-	})
-	c.Rows = make([]CoverageRow, 0, len(byUnit))
-	for _, r := range byUnit {
 		c.Rows = append(c.Rows, *r)
 		c.Rounds += r.Rounds
 		c.Recs += r.Recs
@@ -283,6 +276,12 @@ func (s *Service) Coverage(ctx context.Context, p *org.Principal, unitID int64, 
 		c.Overdue += r.Overdue
 		c.Carried += r.Carried
 	}
+	sort.Slice(c.Never, func(i, j int) bool {
+		if c.Never[i].Name != c.Never[j].Name {
+			return c.Never[i].Name < c.Never[j].Name
+		}
+		return c.Never[i].ID < c.Never[j].ID
+	})
 	sort.Slice(c.Rows, func(i, j int) bool {
 		if c.Rows[i].Name != c.Rows[j].Name {
 			return c.Rows[i].Name < c.Rows[j].Name
@@ -290,43 +289,6 @@ func (s *Service) Coverage(ctx context.Context, p *org.Principal, unitID int64, 
 		return c.Rows[i].UnitID < c.Rows[j].UnitID
 	})
 	return c, nil
-}
-
-// unitNames fills the names, paths and kinds of the rows, in chunks of ids.
-func (s *Service) unitNames(ctx context.Context, byUnit map[int64]*CoverageRow) error {
-	ids := make([]int64, 0, len(byUnit))
-	for id := range byUnit {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := s.DB.QueryContext(ctx, `SELECT id, name, path, kind FROM units WHERE id IN (`+sqldb.Placeholders(len(part))+`)`, args...)
-		if err != nil {
-			return apperr.Wrap("inspection.Coverage", err)
-		}
-		for rows.Next() {
-			var id int64
-			var name, path, kind string
-			if err := rows.Scan(&id, &name, &path, &kind); err != nil {
-				rows.Close()
-				return apperr.Wrap("inspection.Coverage", err)
-			}
-			if r := byUnit[id]; r != nil {
-				r.Name, r.Path, r.Kind = name, path, org.UnitKind(kind)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return apperr.Wrap("inspection.Coverage", err)
-		}
-	}
-	return nil
 }
 
 // YearsLabel is the look-back in words.

@@ -58,6 +58,15 @@ func TestGenerateCoverage(t *testing.T) {
 		if len(c.Rows) == 0 || len(c.Never) == 0 || c.Covered() <= 0 || c.Recs == 0 || c.Done == 0 || c.Overdue == 0 {
 			t.Fatalf("coverage: %d rows, %d never of %d eligible, recommendations %d done %d overdue %d", len(c.Rows), len(c.Never), c.Eligible, c.Recs, c.Done, c.Overdue)
 		}
+		// A base committee's coverage lists the cells it supervised.
+		var base int64
+		if err := db.QueryRowContext(ctx, `SELECT MIN(r.unit_id) FROM inspection_rounds r JOIN units u ON u.id = r.unit_id WHERE u.kind = 'dang-bo-co-so' AND r.starts_on <= ?`, c.To).Scan(&base); err != nil {
+			t.Fatal(err)
+		}
+		cb, err := inspection.NewService(db, plan.NewService(db)).Coverage(ctx, p, base, 5)
+		if err != nil || len(cb.Rows) == 0 || cb.Rows[0].Kind != org.KindCell {
+			t.Fatalf("base committee %d: rows %+v (%v)", base, cb.Rows, err)
+		}
 		t.Logf("%d programmes, %d rounds; coverage %d/%d eligible, %d rows, rate %d/%d", progs, n(`SELECT COUNT(*) FROM inspection_rounds`), c.Covered(), c.Eligible, len(c.Rows), c.Done, c.Recs-c.Carried)
 	})
 }
