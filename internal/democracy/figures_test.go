@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"danvan/internal/dbtest"
-	"danvan/internal/democracy"
 	"danvan/internal/demo"
+	"danvan/internal/democracy"
 	"danvan/internal/figures"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
