@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
@@ -37,6 +38,11 @@ type Service struct {
 	// Sources are the domains' figures the evidence pack is filled from (evidence.go), set
 	// by internal/app to the dashboard's sources; none: no pack is taken.
 	Sources []figures.Source
+	// CoverageCacheAge is how long a large scope's coverage is kept (0: 5 minutes; < 0:
+	// never, for measurements); see coverage.go.
+	CoverageCacheAge time.Duration
+
+	coverage coverageCache
 }
 
 // NewService returns the service.

@@ -90,6 +90,7 @@ func loadNational(tb testing.TB) national {
 	petitions := petition.NewService(db)
 	conf := democracy.NewConferenceService(db, plans, nil)
 	svc.Sources = []figures.Source{plans, draft.NewService(db), emulation.NewService(db), petitions, democracy.NewFigures(conf, democracy.NewDisclosureService(db)), svc}
+	svc.CoverageCacheAge = -1 // measure the computation, not the cache
 	n := national{db: db, svc: svc}
 	var uid int64
 	if err := db.QueryRowContext(ctx, `SELECT id FROM users WHERE username = 'kehoach'`).Scan(&uid); err != nil {
