@@ -164,6 +164,26 @@ func TestCoverage(t *testing.T) {
 		if fmt.Sprint(b.ByChild[a1.Node.Path]) != "[2 1 3 1 1]" || fmt.Sprint(b.ByChild[a3.Node.Path]) != "[0 0 0 0 0]" {
 			t.Errorf("by child %v", b.ByChild)
 		}
+		// Read from the period's rounds (as for a scope of many targets), the same block.
+		qt := q
+		qt.Trend = true
+		small, err := f.svc.Figures(ctx, staff, qt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		undo := inspection.SetBigScopeTargets(0)
+		big, err := f.svc.Figures(ctx, staff, qt)
+		undo()
+		if err != nil || fmt.Sprint(big) != fmt.Sprint(small) || fmt.Sprint(small[0].Figures) != fmt.Sprint(bs[0].Figures) {
+			t.Errorf("by rounds %v\nby targets %v (%v)", big, small, err)
+		}
+		var trendRounds int64
+		for _, pt := range small[0].Trend {
+			trendRounds += pt.Values[0]
+		}
+		if trendRounds != 3 {
+			t.Errorf("rounds by month sum to %d, want 3", trendRounds)
+		}
 		// Agency 1's own manager sees its own rounds, not agency 2's.
 		mine, err := f.svc.Figures(ctx, head, q)
 		if err != nil || len(mine) != 1 || mine[0].Figures[0].Value != 2 {

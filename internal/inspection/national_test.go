@@ -3,6 +3,7 @@ package inspection_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -205,6 +206,7 @@ func TestNationalPrepare(t *testing.T) {
 	if err := n.svc.TakeEvidence(ctx, n.admin, n.round); err != nil {
 		t.Fatal(err)
 	}
+	took := time.Since(start)
 	from, to := inspection.EvidencePeriod(time.Now().Format("2006")+"-01-05", "", time.Now().Format("2006-01-02"))
 	for _, src := range n.svc.Sources {
 		start := time.Now()
@@ -218,8 +220,28 @@ func TestNationalPrepare(t *testing.T) {
 		}
 		t.Logf("source %T (%s): %s", src, keys, time.Since(start).Round(time.Microsecond))
 	}
+	// The dashboard's inspection block for the whole tree, its provinces side by side.
+	var kids []string
+	krows, err := n.db.QueryContext(ctx, `SELECT path FROM units WHERE parent_id = ? AND valid_to = ''`, n.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for krows.Next() {
+		var k string
+		_ = krows.Scan(&k)
+		kids = append(kids, k)
+	}
+	krows.Close()
+	rootPath := "/" + strconv.FormatInt(n.root, 10) + "/"
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		if _, err := n.svc.Figures(ctx, n.admin, figures.Query{Scope: rootPath, From: to[:4] + "-01-01", To: to, Children: kids, Trend: true}); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("inspection block of the whole tree with %d children: %s", len(kids), time.Since(start).Round(time.Millisecond))
+	}
 	t.Logf("pack of round %d taken in %s; page /inspections/rounds/%d/evidence/%d (agency %d, %d people); coverage /inspections/coverage?unit=%d&years=5",
-		n.round, time.Since(start).Round(time.Millisecond), n.round, n.agency, n.agency, n.people, n.root)
+		n.round, took.Round(time.Millisecond), n.round, n.agency, n.agency, n.people, n.root)
 }
 
 // BenchmarkNationalCoverage: the coverage of the whole tree over five years.
