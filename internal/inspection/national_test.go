@@ -268,3 +268,28 @@ func BenchmarkNationalEvidenceFigures(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkNationalDashboardBlock: the dashboard's "inspection" block of the whole tree
+// this year, its provinces side by side, with the monthly trend.
+func BenchmarkNationalDashboardBlock(b *testing.B) {
+	n := loadNational(b)
+	ctx := context.Background()
+	var kids []string
+	rows, err := n.db.QueryContext(ctx, `SELECT path FROM units WHERE parent_id = ? AND valid_to = ''`, n.root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		_ = rows.Scan(&k)
+		kids = append(kids, k)
+	}
+	rows.Close()
+	today := time.Now().Format("2006-01-02")
+	q := figures.Query{Scope: "/" + strconv.FormatInt(n.root, 10) + "/", From: today[:4] + "-01-01", To: today, Children: kids, Trend: true}
+	loopCPU(b, func() {
+		if bs, err := n.svc.Figures(ctx, n.admin, q); err != nil || len(bs) != 1 {
+			b.Fatal(bs, err)
+		}
+	})
+}
