@@ -17,6 +17,8 @@ import (
 // the coverage of a committee's subtree. The rules are internal/inspection's
 // (evidence.go, coverage.go); the rounds' own pages are inspection.go's.
 
+// The crumbs name the inspection list and the round without linking them: those pages
+// are the inspection-web branch's (inspection.go), to be linked when the two meet.
 func (s *Server) inspectionFactsRoutes() {
 	s.handle("GET /inspections/rounds/{id}/evidence/{unitID}", s.inspectionEvidence)
 	s.handle("POST /inspections/rounds/{id}/evidence", s.inspectionEvidenceRefresh)
@@ -49,7 +51,7 @@ func (s *Server) inspectionEvidence(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	pg := evidencePage{Page: s.page(r, "Hồ sơ số liệu — "+e.TargetName, "inspections",
-		Crumb{Label: "Kiểm tra, giám sát", Href: "/inspections"}, Crumb{Label: "Đoàn theo Quyết định " + e.DecisionNo, Href: fmt.Sprintf("/inspections/rounds/%d", e.RoundID)},
+		Crumb{Label: "Kiểm tra, giám sát"}, Crumb{Label: "Đoàn theo Quyết định " + e.DecisionNo},
 		Crumb{Label: "Hồ sơ số liệu"}), E: e, Age: e.Age(s.DB.Now())}
 	for _, b := range e.Blocks {
 		pg.Blocks = append(pg.Blocks, makeBlockView(b, nil))
@@ -158,7 +160,7 @@ func (s *Server) inspectionCoverage(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	c, units, err := s.loadCoverage(r, p)
-	pg := coveragePage{Page: s.page(r, "Bao phủ kiểm tra, giám sát", "inspections", Crumb{Label: "Kiểm tra, giám sát", Href: "/inspections"}, Crumb{Label: "Bao phủ"}),
+	pg := coveragePage{Page: s.page(r, "Bao phủ kiểm tra, giám sát", "inspections", Crumb{Label: "Kiểm tra, giám sát"}, Crumb{Label: "Bao phủ"}),
 		C: c, Units: units}
 	pg.Form = r.URL.Query()
 	if err != nil {
