@@ -66,9 +66,8 @@ type App struct {
 	// Conferences holds the grassroots-democracy domain: the annual staff conference, its
 	// resolution and the people's inspection board.
 	Conferences *democracy.ConferenceService
-
-	// Inspections are the committees' inspection and supervision programmes and rounds;
-	// their recommendations are tasks of a.Plans.
+	// Inspections holds inspection and supervision: programmes, rounds, conclusions,
+	// the evidence pack and coverage.
 	Inspections *inspection.Service
 
 	// Figures are the sources of the dashboard, the periodic reports and the inspection
@@ -184,7 +183,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Conferences.Disclosures = disclosures
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
 	a.Tasks = append(a.Tasks, disclosures.ReminderTask())
+	a.Figures = append(a.Figures, democracy.NewFigures(a.Conferences, disclosures))
+
 	a.Inspections = inspection.NewService(db, a.Plans)
+	a.Figures = append(a.Figures, a.Inspections)
+	// The evidence pack reads every domain's figures, its own past rounds included.
+	a.Inspections.Sources = append([]figures.Source(nil), a.Figures...)
 	// The person answerable for an overdue recommendation is reminded by plan.reminders
 	// (it is their task); this reminds the team's side.
 	a.Tasks = append(a.Tasks, jobs.Task{Name: "inspection.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
@@ -232,7 +236,7 @@ func (a *App) Prepare(ctx context.Context, out io.Writer) error {
 		if generated {
 			pw = auth.RandomToken(12)
 		}
-		res, err := demo.Load(ctx, a.DB, pw, demoLoaders()...)
+		res, err := demo.Load(ctx, a.DB, pw, a.demoLoaders()...)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

@@ -16,7 +16,7 @@ func extraCommands() []Command {
 }
 
 // demoLoaders are the domains' sample data, run after the sample organisation, in order.
-func demoLoaders() []demo.Loader {
+func (a *App) demoLoaders() []demo.Loader {
 	return []demo.Loader{
 		demo.Petitions,
 		demo.Plans,
@@ -25,7 +25,7 @@ func demoLoaders() []demo.Loader {
 		demo.Conferences,
 		demo.Disclosures,
 		demo.News,
-		demo.Inspections, // after Models, which makes the account kiemtra
+		demo.Inspections(a.Figures), // after Models, which makes the account kiemtra
 	}
 }
 

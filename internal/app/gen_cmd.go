@@ -10,6 +10,7 @@ import (
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
+	"danvan/internal/inspection"
 	"danvan/internal/news/newsgen"
 	"danvan/internal/petition/petitiongen"
 	"danvan/internal/plan/plangen"
@@ -27,7 +28,8 @@ func genGenerators(petitions, articles int) []gen.Generator {
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
 	gs = append(gs, plangen.Generate)
-	gs = append(gs, democracy.Generate) // after plangen: its commitments are tasks
+	gs = append(gs, democracy.Generate)  // after plangen: its commitments are tasks
+	gs = append(gs, inspection.Generate) // its recommendations are tasks too
 	gs = append(gs, petitiongen.Generator(petitions))
 	gs = append(gs, newsgen.Generator(articles))
 	return gs

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"danvan/internal/figures"
 	"fmt"
 	"time"
 
@@ -27,7 +28,14 @@ const inspectionKey = "demo.inspections"
 //     under way, with Sở Tư pháp's self-report sent and a first finding at the other;
 //   - item 3, giám sát chuyên đề on the democracy rules at Sở Tư pháp later in the year,
 //     no round yet (the browser test plans one).
-func Inspections(ctx context.Context, db *sqldb.DB, o *Org) error {
+//
+// sources are the domains' figures (the app's), so the round under way opens with its
+// evidence pack as a real one does; nil leaves the packs to be taken from the round page.
+func Inspections(sources []figures.Source) Loader {
+	return func(ctx context.Context, db *sqldb.DB, o *Org) error { return inspections(ctx, db, o, sources) }
+}
+
+func inspections(ctx context.Context, db *sqldb.DB, o *Org, sources []figures.Source) error {
 	done, err := Done(ctx, db, inspectionKey)
 	if err != nil || done {
 		return err
@@ -47,6 +55,7 @@ func Inspections(ctx context.Context, db *sqldb.DB, o *Org) error {
 	}
 	plans := plan.NewService(db)
 	svc := inspection.NewService(db, plans)
+	svc.Sources = sources
 	a1, a2, a3 := o.Agencies[0], o.Agencies[1], o.Agencies[2]
 	topics := map[string]int64{}
 	ts, err := svc.Topics(ctx)

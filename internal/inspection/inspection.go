@@ -14,9 +14,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
+	"danvan/internal/figures"
 	"danvan/internal/org"
 	"danvan/internal/plan"
 	"danvan/internal/plan/notation"
@@ -35,6 +37,14 @@ const (
 type Service struct {
 	DB    *sqldb.DB
 	Plans *plan.Service // recommendations become tasks
+	// Sources are the domains' figures the evidence pack is filled from (evidence.go), set
+	// by internal/app to the dashboard's sources; none: no pack is taken.
+	Sources []figures.Source
+	// CoverageCacheAge is how long a large scope's coverage is kept (0: 5 minutes; < 0:
+	// never, for measurements); see coverage.go.
+	CoverageCacheAge time.Duration
+
+	coverage coverageCache
 }
 
 // NewService returns the service.

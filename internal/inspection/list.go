@@ -53,13 +53,6 @@ func StatusLabel(s string) string {
 	return s
 }
 
-// UnitRef is a unit named on a page.
-type UnitRef struct {
-	ID   int64
-	Name string
-	Path string
-}
-
 // Item is a line of a programme with its targets and the rounds carrying it out.
 type Item struct {
 	ID        int64

@@ -144,6 +144,9 @@ func (s *Service) OpenRound(ctx context.Context, p *org.Principal, in RoundInput
 		return audit.Record(ctx, tx, audit.Entry{UnitID: unitID, Entity: "inspection_round", EntityID: id, Action: "open",
 			Summary: fmt.Sprintf("Thành lập đoàn kiểm tra, giám sát theo Quyết định %s (%d đơn vị, %d thành viên)", n.Display(), len(targets), len(team)), After: in})
 	})
+	if err == nil {
+		s.takeOnOpen(ctx, p, id) // the evidence pack, once the round is committed (evidence.go)
+	}
 	return id, err
 }
 

@@ -214,6 +214,7 @@ func (s *Server) routes() {
 	s.newsRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
+	s.inspectionFactsRoutes()
 	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))

@@ -13,6 +13,7 @@ import (
 	"danvan/internal/democracy"
 	"danvan/internal/emulation"
 	"danvan/internal/figures"
+	"danvan/internal/inspection"
 	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
@@ -60,6 +61,22 @@ func samplePages() map[string]any {
 		"dashboard/dashboard": subtreeDashboardPage{Page: page("Số liệu"), D: dashboardData{Unit: unit, From: "2026-01-01", To: "2026-06-30", Children: []org.Unit{unit}},
 			Blocks: []blockView{makeBlockView(figures.Block{Key: "plans", Title: "Kế hoạch <b>", Figures: []figures.Figure{{Key: "done", Label: "Hoàn thành", Value: 3, Href: "/tasks"}, {Key: "overdue", Label: "Quá hạn <i>", Value: 2, Bad: true}},
 				Trend: []figures.Point{{Month: "2026-01", Values: []int64{1, 0}}, {Month: "2026-02", Values: []int64{2, 2}}}, ByChild: map[string][]int64{unit.Path: {3, 2}}}, []org.Unit{unit})}},
+		"inspection/evidence": evidencePage{Page: page("Hồ sơ số liệu"), Age: "2 giờ trước", E: inspection.Evidence{RoundID: 1, DecisionNo: "12-QĐ/ĐUK <b>", TargetID: 2, TargetName: unit.Name,
+			From: "2025-01-01", To: "2026-06-30", TakenAt: "2026-06-30T02:00:00Z", RightsOf: "Nguyễn <b>A</b>", AskedBy: "Trần B", CanRefresh: true,
+			Targets: []inspection.TargetRef{{ID: 2, Name: unit.Name}, {ID: 3, Name: "Sở <i>Y tế</i>"}}},
+			Blocks: []blockView{makeBlockView(figures.Block{Key: "plans", Title: "Kế hoạch <b>", Figures: []figures.Figure{{Key: "done", Label: "Hoàn thành", Value: 3, Href: "/tasks?unit=2"}, {Key: "overdue", Label: "Quá hạn <i>", Value: 2, Bad: true}},
+				Trend: []figures.Point{{Month: "2026-01", Values: []int64{1, 0}}, {Month: "2026-02", Values: []int64{2, 2}}}}, nil)}},
+		"inspection/evidence#none": evidencePage{Page: page("Hồ sơ số liệu"), E: inspection.Evidence{RoundID: 1, DecisionNo: "12-QĐ/ĐUK", TargetID: 2, TargetName: unit.Name}},
+		"inspection/coverage": func() coveragePage {
+			c := inspection.Coverage{UnitID: 1, UnitName: unit.Name, Years: 5, From: "2021-12-08", To: "2026-12-07", Eligible: 3,
+				Topics:  []inspection.Topic{{ID: 1, Code: "quy-che-dan-chu", Name: "Quy chế <b>dân chủ</b>"}, {ID: 2, Code: "don-thu", Name: "Đơn thư"}},
+				ByTopic: [][3]int{{1, 1, 0}, {0, 1, 0}}, Rows: []inspection.CoverageRow{{UnitID: 2, Name: unit.Name, Kind: org.KindAgency, Rounds: 2, Topics: []int{2, 0}, LastOn: "2026-06-15", Recs: 3, Done: 1, Overdue: 1, Carried: 1}},
+				Never: []inspection.UnitRef{{ID: 3, Name: "Sở <i>Y tế</i>", Kind: org.KindAgency}}, Rounds: 2, Recs: 3, Done: 1, Overdue: 1, Carried: 1}
+			pg := coveragePage{Page: page("Bao phủ"), C: c, Units: []org.Unit{unit}, Chart: coverageChart(c), Never: c.Never, RowsFrom: 1, RowsTo: 1, NeverFrom: 1, NeverTo: 1,
+				RowsNext: "/inspections/coverage?rows=200", NeverNext: "/inspections/coverage?never=200"}
+			pg.Rows = []coverageRowView{{CoverageRow: c.Rows[0], Rate: "50,0%", Low: false}}
+			return pg
+		}(),
 		"home/home":         homePage{Page: page("Tổng quan"), Units: 1234, People: 1234567},
 		"public/portal":     func() Page { p := page("Cổng thông tin"); p.User, p.Public = nil, true; return p }(),
 		"org/tree":          treePage{Page: page("Cây tổ chức"), Roots: []treeNode{{Unit: unit, Children: []org.Unit{unit}}}, Results: []org.Unit{unit}, Q: "tu phap"},

@@ -1,0 +1,184 @@
+package democracy
+
+import (
+	"context"
+	"strconv"
+
+	"danvan/internal/apperr"
+	"danvan/internal/figures"
+	"danvan/internal/org"
+	"danvan/internal/sqldb"
+	"danvan/internal/work"
+)
+
+// Figures is the figures.Source of grassroots democracy (block "democracy"): the annual
+// staff conferences, the disclosure register, the people's inspection boards and the
+// resolutions' commitments of the agencies of a subtree. It needs both services because
+// the register's visibility (readCond) is the disclosure service's.
+type Figures struct {
+	Conferences *ConferenceService
+	Disclosures *DisclosureService
+}
+
+// NewFigures returns the source.
+func NewFigures(c *ConferenceService, d *DisclosureService) *Figures {
+	return &Figures{Conferences: c, Disclosures: d}
+}
+
+// The block's figures, in order (ByChild and Trend rows follow it).
+const (
+	figHeld = iota
+	figConfLate
+	figDiscOnTime
+	figDiscLate
+	figDiscOverdue
+	figBoardsInTerm
+	figBoardsMissing
+	figCommitmentsOverdue
+	figCount
+)
+
+// Figures implements figures.Source. Each number counts only what the principal's list
+// would show: conferences, boards and commitments under viewCond (the conference list's
+// rule), disclosures under readCond (the register's: staff see what was disclosed, the
+// agency's managers and the units above see the unposted items too), so "overdue" for a
+// plain staff member is 0 because they are not shown the items not yet disclosed.
+//
+// Period figures: conferences held in the period (held_on) and conferences whose legal
+// window closed in the period but were held after it or are still not held today (late);
+// disclosures of decisions taken in the period, by posting state now (on time, late,
+// overdue = not posted past its due date). State figures, as the overview reads them
+// today: agencies with a board in term, agencies without one though their staff reaches
+// the rule's minimum, commitments whose task is open past its due date. Trend: held and
+// late conferences by the month of held_on / due_on, disclosures by the decision's month.
+func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query) ([]figures.Block, error) {
+	const op = "democracy.Figures"
+	if p.IsZero() || !q.Valid() || f == nil || f.Conferences == nil || f.Disclosures == nil || !CanViewConference(p, q.Scope) {
+		return nil, nil
+	}
+	db := f.Conferences.DB
+	today := work.Today(db.Now())
+	unit := strconv.FormatInt(figures.UnitID(q.Scope), 10)
+	year := "&year=" + q.From[:4]
+	b := figures.Block{Key: "democracy", Title: "Dân chủ ở cơ sở", Figures: []figures.Figure{
+		{Key: "conferences_held", Label: "Hội nghị CBCCVC đã tổ chức", Href: "/democracy/conferences?unit=" + unit + year},
+		{Key: "conferences_late", Label: "Hội nghị tổ chức muộn hoặc quá hạn chưa tổ chức", Href: "/democracy/overview?unit=" + unit + year, Bad: true},
+		{Key: "disclosures_on_time", Label: "Nội dung công khai đúng hạn", Href: "/democracy/disclosures?unit=" + unit + year},
+		{Key: "disclosures_late", Label: "Công khai muộn", Href: "/democracy/disclosures?state=late&unit=" + unit + year, Bad: true},
+		{Key: "disclosures_overdue", Label: "Quá hạn chưa công khai", Href: "/democracy/disclosures?state=overdue&unit=" + unit, Bad: true},
+		{Key: "boards_in_term", Label: "Ban Thanh tra nhân dân trong nhiệm kỳ", Href: "/democracy/overview?unit=" + unit},
+		{Key: "boards_missing", Label: "Cơ quan chưa có Ban TTND trong nhiệm kỳ", Href: "/democracy/overview?unit=" + unit, Bad: true},
+		{Key: "commitments_overdue", Label: "Cam kết của nghị quyết quá hạn", Href: "/democracy/overview?unit=" + unit, Bad: true},
+	}}
+	rules, err := RulesOn(ctx, db, today)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := q.Scope, sqldb.PathEnd(q.Scope)
+	total := make([]int64, figCount)
+	if len(q.Children) > 0 {
+		b.ByChild = figures.NewByChild(q.Children, figCount)
+	}
+	var pts []figures.Point
+	var idx map[string]int
+	if q.Trend {
+		pts, idx = figures.NewTrend(q, figCount)
+	}
+	// run counts cols figures (starting at col) with one statement for the total and one
+	// grouped by child, over the same FROM … WHERE (whose path column is pathCol).
+	run := func(col int, sums string, n int, from, pathCol string, args []any) error {
+		v := make([]int64, n)
+		dest := make([]any, n)
+		for i := range v {
+			dest[i] = &v[i]
+		}
+		if err := db.QueryRowContext(ctx, `SELECT `+sums+from, args...).Scan(dest...); err != nil {
+			return apperr.Wrap(op, err)
+		}
+		copy(total[col:], v)
+		if len(q.Children) == 0 {
+			return nil
+		}
+		cc, ccArgs := figures.ChildCase(pathCol, q.Children)
+		return figures.Group(ctx, db, `SELECT `+cc+`, `+sums+from+` GROUP BY 1`, append(ccArgs, args...), n, func(k string, v []int64) {
+			if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(q.Children) {
+				copy(b.ByChild[q.Children[i]][col:], v)
+			}
+		})
+	}
+	trend := func(col int, query string, args []any, n int) error {
+		if !q.Trend {
+			return nil
+		}
+		return figures.Group(ctx, db, query, args, n, func(m string, v []int64) {
+			if i, ok := idx[m]; ok {
+				copy(pts[i].Values[col:], v)
+			}
+		})
+	}
+
+	// Conferences.
+	cview, cviewArgs := viewCond(p, "c.unit_path")
+	confFrom := ` FROM conferences c WHERE c.unit_path >= ? AND c.unit_path < ? AND ` + cview
+	confArgs := append([]any{lo, hi}, cviewArgs...)
+	confSums := `COALESCE(SUM(CASE WHEN c.held_on >= ? AND c.held_on <= ? THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN c.due_on >= ? AND c.due_on <= ? AND c.due_on < ? AND (c.held_on > c.due_on OR c.held_on = '') THEN 1 ELSE 0 END), 0)`
+	confSumArgs := []any{q.From, q.To, q.From, q.To, today}
+	if err := run(figHeld, confSums, 2, confFrom, "c.unit_path", append(append([]any{}, confSumArgs...), confArgs...)); err != nil {
+		return nil, err
+	}
+	if err := trend(figHeld, `SELECT SUBSTR(c.held_on, 1, 7), COUNT(*)`+confFrom+` AND c.held_on >= ? AND c.held_on <= ? GROUP BY 1`,
+		append(append([]any{}, confArgs...), q.From, q.To), 1); err != nil {
+		return nil, err
+	}
+	if err := trend(figConfLate, `SELECT SUBSTR(c.due_on, 1, 7), COUNT(*)`+confFrom+` AND c.due_on >= ? AND c.due_on <= ? AND c.due_on < ? AND (c.held_on > c.due_on OR c.held_on = '') GROUP BY 1`,
+		append(append([]any{}, confArgs...), q.From, q.To, today), 1); err != nil {
+		return nil, err
+	}
+
+	// Disclosures of the period's decisions, as the register shows them to p.
+	dread, dreadArgs, err := f.Disclosures.readCond(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	discFrom := ` FROM disclosures d WHERE d.unit_path >= ? AND d.unit_path < ? AND d.decision_on >= ? AND d.decision_on <= ? AND ` + dread
+	discArgs := append([]any{lo, hi, q.From, q.To}, dreadArgs...)
+	discSums := `COALESCE(SUM(CASE WHEN d.posted_on <> '' AND d.posted_on <= d.due_on THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.posted_on > d.due_on THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.posted_on = '' AND d.due_on < ? THEN 1 ELSE 0 END), 0)`
+	if err := run(figDiscOnTime, discSums, 3, discFrom, "d.unit_path", append([]any{today}, discArgs...)); err != nil {
+		return nil, err
+	}
+	if err := trend(figDiscOnTime, `SELECT SUBSTR(d.decision_on, 1, 7), `+discSums+discFrom+` GROUP BY 1`, append([]any{today}, discArgs...), 3); err != nil {
+		return nil, err
+	}
+
+	// Boards: the current agencies of the subtree p may see, with a board in term today,
+	// or without one while their staff reaches the rule's minimum (counted with a LIMIT,
+	// so an agency costs at most that many index entries, not its whole staff).
+	uview, uviewArgs := viewCond(p, "u.path")
+	boardSums := `COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM boards b WHERE b.unit_id = u.id AND b.term_end > ?) THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM boards b WHERE b.unit_id = u.id AND b.term_end > ?)
+			AND (SELECT COUNT(*) FROM (SELECT 1 FROM people pp WHERE pp.unit_path >= u.path AND pp.unit_path < SUBSTR(u.path, 1, LENGTH(u.path) - 1) || '0' LIMIT ?) x) >= ? THEN 1 ELSE 0 END), 0)`
+	boardFrom := ` FROM units u WHERE u.kind = ? AND u.valid_to = '' AND u.path >= ? AND u.path < ? AND ` + uview
+	boardArgs := append([]any{today, today, rules.BoardStaffMin, rules.BoardStaffMin, string(org.KindAgency), lo, hi}, uviewArgs...)
+	if err := run(figBoardsInTerm, boardSums, 2, boardFrom, "u.path", boardArgs); err != nil {
+		return nil, err
+	}
+
+	// Commitments of the resolutions whose task is open past its due date.
+	mview, mviewArgs := viewCond(p, "cm.unit_path")
+	if err := run(figCommitmentsOverdue, `COUNT(*)`, 1, ` FROM conference_commitments cm JOIN tasks t ON t.id = cm.task_id
+		WHERE cm.unit_path >= ? AND cm.unit_path < ? AND t.status <> 'done' AND t.due_on < ? AND `+mview, "cm.unit_path",
+		append([]any{lo, hi, today}, mviewArgs...)); err != nil {
+		return nil, err
+	}
+
+	for i := range b.Figures {
+		b.Figures[i].Value = total[i]
+	}
+	b.Trend = pts
+	return []figures.Block{b}, nil
+}
+
+var _ figures.Source = (*Figures)(nil)
