@@ -11,14 +11,10 @@ import (
 	"danvan/internal/work"
 )
 
-// teamState is the task_reminders state of the team's overdue reminder of a
-// recommendation: plan.Remind reminds the person answerable ("overdue"), this one the
-// other side, so an overdue recommendation reminds both.
-const teamState = "overdue-team"
-
 // Remind tells the team side of every overdue recommendation — the round's head and the
-// one who issued the conclusion (its task's assigner) — once per deadline: a row in
-// task_reminders, inserted with ON CONFLICT DO NOTHING in the note's transaction, makes a
+// one who issued the conclusion (its task's assigner) — once per deadline: plan.Remind
+// reminds the person answerable, so an overdue recommendation reminds both sides. A row in
+// inspection_reminders, inserted with ON CONFLICT DO NOTHING in the note's transaction, makes a
 // second run, or a run on another instance, send nothing. A recommendation carried over
 // still reminds: its task is still open. It returns how many recommendations were
 // reminded.
@@ -29,8 +25,8 @@ func (s *Service) Remind(ctx context.Context, now time.Time) (int, error) {
 		FROM inspection_recommendations rc JOIN tasks t ON t.id = rc.task_id JOIN inspection_rounds r ON r.id = rc.round_id JOIN units u ON u.id = rc.target_id
 		LEFT JOIN people p ON p.id = t.lead_id
 		WHERE t.status IN ('open', 'doing') AND t.due_on <> '' AND t.due_on < ?
-		AND NOT EXISTS (SELECT 1 FROM task_reminders x WHERE x.task_id = t.id AND x.state = ? AND x.due_on = t.due_on)
-		ORDER BY t.due_on, rc.id LIMIT 5000`, today, teamState)
+		AND NOT EXISTS (SELECT 1 FROM inspection_reminders x WHERE x.recommendation_id = rc.id AND x.due_on = t.due_on)
+		ORDER BY t.due_on, rc.id LIMIT 5000`, today)
 	if err != nil {
 		return 0, apperr.Wrap(op, err)
 	}
@@ -56,8 +52,8 @@ func (s *Service) Remind(ctx context.Context, now time.Time) (int, error) {
 	for _, it := range items {
 		told := false
 		err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
-			res, err := tx.ExecContext(ctx, `INSERT INTO task_reminders (task_id, state, due_on, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				it.task, teamState, it.due, sqldb.FormatTime(tx.Now()))
+			res, err := tx.ExecContext(ctx, `INSERT INTO inspection_reminders (recommendation_id, due_on, sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+				it.id, it.due, sqldb.FormatTime(tx.Now()))
 			if err != nil {
 				return err
 			}
