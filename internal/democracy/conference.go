@@ -1371,6 +1371,9 @@ func (s *ConferenceService) LinkDocument(ctx context.Context, p *org.Principal, 
 		if err != nil {
 			return err
 		}
+		if draftID == 0 { // after the rights: whoever may not link learns nothing of the form
+			return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Hãy chọn dự thảo.", Fields: map[string]string{"draft_id": "Hãy chọn dự thảo."}}
+		}
 		var path, title string
 		var roundID sql.NullInt64
 		err = tx.QueryRowContext(ctx, `SELECT d.unit_path, d.title, (SELECT MAX(r.id) FROM draft_rounds r WHERE r.draft_id = d.id) FROM drafts d WHERE d.id = ?`, draftID).Scan(&path, &title, &roundID)

@@ -270,11 +270,11 @@ func (s *Service) UpdateComment(ctx context.Context, p *org.Principal, commentID
 		if err != nil {
 			return err
 		}
+		if c.AuthorUser != p.UserID { // before the round's state: others learn nothing of it
+			return apperr.New(apperr.Forbidden, "draft.UpdateComment", "Chỉ người viết góp ý được sửa góp ý này.")
+		}
 		if err := checkOpen(r, tx.Now()); err != nil {
 			return err
-		}
-		if c.AuthorUser != p.UserID {
-			return apperr.New(apperr.Forbidden, "draft.UpdateComment", "Chỉ người viết góp ý được sửa góp ý này.")
 		}
 		in.UnitID = c.UnitID
 		var v apperr.Validation

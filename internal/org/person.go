@@ -608,12 +608,7 @@ func InsertPosition(ctx context.Context, tx *sqldb.Tx, personID, unitID int64, t
 // UpdatePerson changes a person's details and home unit. Errors: Invalid, NotFound, Forbidden.
 func (s *Service) UpdatePerson(ctx context.Context, p *Principal, id int64, in PersonInput) (Person, error) {
 	const op = "org.UpdatePerson"
-	v := apperr.Validation{Op: op}
 	in.PositionTitle = ""
-	ValidatePerson(&in, &v, s.DB.Now())
-	if err := v.Err(); err != nil {
-		return Person{}, err
-	}
 	var out Person
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		before, err := GetPerson(ctx, tx, id)
@@ -622,6 +617,13 @@ func (s *Service) UpdatePerson(ctx context.Context, p *Principal, id int64, in P
 		}
 		if !p.CanPath(ManagePerson, before.UnitPath) {
 			return apperr.New(apperr.Forbidden, op, "Bạn không có quyền sửa thông tin người này.")
+		}
+		// The form is checked after the rights, so whoever may not edit learns nothing
+		// of its rules (the role matrix test).
+		v := apperr.Validation{Op: op}
+		ValidatePerson(&in, &v, tx.Now())
+		if err := v.Err(); err != nil {
+			return err
 		}
 		unit, err := GetUnit(ctx, tx, in.UnitID)
 		if err != nil || !p.CanPath(ManagePerson, unit.Path) {
@@ -645,22 +647,25 @@ func (s *Service) UpdatePerson(ctx context.Context, p *Principal, id int64, in P
 // AddPosition gives a person a title in a unit. Errors: Invalid, NotFound, Forbidden.
 func (s *Service) AddPosition(ctx context.Context, p *Principal, personID, unitID int64, title, start string) (Position, error) {
 	const op = "org.AddPosition"
-	v := apperr.Validation{Op: op}
 	title = search.Clean(title)
-	if !validPositionTitle(title) {
-		v.Add("title", "Vui lòng chọn chức vụ trong danh mục.")
-	}
-	if start != "" && !ValidDate(start) {
-		v.Add("start_date", "Ngày bắt đầu không hợp lệ.")
-	}
-	if err := v.Err(); err != nil {
-		return Position{}, err
-	}
 	var out Position
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		person, err := GetPerson(ctx, tx, personID)
 		if err != nil || !p.CanPath(ViewPerson, person.UnitPath) {
 			return apperr.New(apperr.NotFound, op, "Không tìm thấy người này.")
+		}
+		if !p.CanPath(ManagePerson, person.UnitPath) {
+			return apperr.New(apperr.Forbidden, op, "Bạn không có quyền giao chức vụ cho người này.")
+		}
+		v := apperr.Validation{Op: op}
+		if !validPositionTitle(title) {
+			v.Add("title", "Vui lòng chọn chức vụ trong danh mục.")
+		}
+		if start != "" && !ValidDate(start) {
+			v.Add("start_date", "Ngày bắt đầu không hợp lệ.")
+		}
+		if err := v.Err(); err != nil {
+			return err
 		}
 		unit, err := GetUnit(ctx, tx, unitID)
 		if err != nil || !p.CanPath(ManagePerson, unit.Path) {

@@ -395,6 +395,10 @@ func (s *Service) AttachSessionFiles(ctx context.Context, p *org.Principal, id i
 	if !p.CanPath(org.ManagePlan, x.UnitPath) {
 		return forbidden("plan.AttachSessionFiles", "Bạn không có quyền sửa hội nghị này.")
 	}
+	if len(files) == 0 { // after the rights: whoever may not attach learns nothing of the form
+		return &apperr.Error{Kind: apperr.Invalid, Op: "plan.AttachSessionFiles", Message: "Hãy chọn tệp tài liệu (PDF, Word, Excel, ảnh).",
+			Fields: map[string]string{"file": "Hãy chọn tệp tài liệu (PDF, Word, Excel, ảnh)."}}
+	}
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		var names []string
 		for _, f := range files {

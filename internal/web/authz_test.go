@@ -39,6 +39,9 @@ type rule struct {
 	// round of recognition it holds): any account may read it, so only the stranger's
 	// POSTs are checked.
 	shared bool
+	// ownOnly: the page is its author's alone (editing one's own comment), so even the
+	// administrator is refused and the walk does not ask it to open it.
+	ownOnly bool
 }
 
 func lit(v string) string { return "=" + v }
@@ -217,7 +220,7 @@ var authzRules = map[string]rule{
 	"POST /drafts/new":                          {who: signedIn},
 	"GET /drafts/{id}":                          {who: scoped, ids: map[string]string{"id": qDraft}},
 	"GET /drafts/{id}/diff":                     {who: scoped, ids: map[string]string{"id": qDraft}},
-	"GET /drafts/{id}/comments/{cid}/edit":      {who: scoped, ids: map[string]string{"id": qDraft, "cid": qComment}},
+	"GET /drafts/{id}/comments/{cid}/edit":      {who: scoped, ids: map[string]string{"id": qDraft, "cid": qComment}, ownOnly: true},
 	"POST /drafts/{id}/comments/{cid}/edit":     {who: scoped, ids: map[string]string{"id": qDraft, "cid": qComment}},
 	"POST /drafts/{id}/comments/{cid}/answer":   {who: scoped, ids: map[string]string{"id": qDraft, "cid": qComment}},
 	"POST /drafts/{id}/comments/{cid}/moderate": {who: scoped, ids: map[string]string{"id": qDraft, "cid": qComment}},
@@ -402,7 +405,7 @@ func TestEveryRouteKeepsStrangersOut(t *testing.T) {
 			}
 			// The administrator reaches every GET page (a POST with an empty form is not
 			// walked as administrator: it could do what it says).
-			if method == "GET" {
+			if method == "GET" && !r.ownOnly {
 				res, _ = call(root)
 				if res.StatusCode >= 500 || res.StatusCode == 401 || res.StatusCode == 403 || toLogin(res) {
 					t.Errorf("%s as administrator: %d", target, res.StatusCode)

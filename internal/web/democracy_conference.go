@@ -472,10 +472,7 @@ func (s *Server) conferenceAddDocument(w http.ResponseWriter, r *http.Request) e
 
 func (s *Server) conferenceLinkDocument(w http.ResponseWriter, r *http.Request) error {
 	return s.conferencePost(w, r, "link_", "documents", func(ctx context.Context, r *http.Request, p *org.Principal, id int64) (string, error) {
-		did := formInt(r, "link_draft_id")
-		if did == 0 {
-			return "", fieldErr("draft_id", "Hãy chọn dự thảo.")
-		}
+		did := formInt(r, "link_draft_id") // 0 is refused by the service, after its rights check
 		if err := s.Conferences.LinkDocument(ctx, p, id, did); err != nil {
 			if apperr.KindOf(err) == apperr.NotFound {
 				return "", fieldErr("draft_id", apperr.MessageOf(err))

@@ -365,6 +365,9 @@ func (s *Server) draftVersionCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if !s.Drafts.RightsOn(p, d).Manage { // as the form's page: no preview for whoever may not add a version
+		return apperr.New(apperr.Forbidden, "web.draftVersion", "Bạn không có quyền thêm phiên bản.")
+	}
 	pg := draftFormPage{Page: s.page(r, "Phiên bản mới: "+d.Title, "drafts", draftCrumbs(Crumb{Label: d.Title, Href: "/drafts/" + strconv.FormatInt(id, 10)}, Crumb{Label: "Phiên bản mới"})...),
 		Draft: &d, Action: "/drafts/" + strconv.FormatInt(id, 10) + "/versions/new"}
 	body, source, err := readDraftBody(r)

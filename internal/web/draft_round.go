@@ -391,6 +391,9 @@ func (s *Server) commentEditPage(r *http.Request, p *org.Principal, id, cid int6
 	if err != nil || c.DraftID != id {
 		return commentEditPage{}, errNotFound
 	}
+	if c.AuthorUser != p.UserID {
+		return commentEditPage{}, apperr.New(apperr.Forbidden, "web.commentEdit", "Chỉ người viết góp ý được sửa góp ý này.")
+	}
 	rd, err := s.Drafts.Round(r.Context(), p, id, c.RoundID)
 	if err != nil {
 		return commentEditPage{}, err

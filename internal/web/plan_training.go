@@ -37,10 +37,7 @@ func (s *Server) trainingFiles(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ups, err := uploads(r, "file")
-	if err == nil && len(ups) == 0 {
-		err = fieldErr("file", "Hãy chọn tệp tài liệu (PDF, Word, Excel, ảnh).")
-	}
-	if err == nil {
+	if err == nil { // no file is refused by the service, after its rights check
 		err = s.Plans.AttachSessionFiles(ctx, p, id, ups, s.Files)
 	}
 	return finishForm(s, w, r, err, "plan/session", func() (sessionPage, error) { return s.sessionPageFor(r, p, id) }, "/training/"+strconv.FormatInt(id, 10), "Đã đính kèm tài liệu.")
