@@ -32,6 +32,7 @@ import (
 	"danvan/internal/petition"
 	"danvan/internal/plan"
 	"danvan/internal/ratelimit"
+	"danvan/internal/report"
 	"danvan/internal/sqldb"
 	"danvan/internal/web"
 	"danvan/internal/work"
@@ -69,6 +70,9 @@ type App struct {
 	// Figures are the sources of the dashboard, the periodic reports and the inspection
 	// evidence pack, in the order their blocks are shown.
 	Figures []figures.Source
+
+	// Reports are the periodic reports (sơ kết, tổng kết), reading a.Figures.
+	Reports *report.Service
 
 	// Limiter counts the public forms' submissions per address in the database, shared by
 	// every instance (--public-rate).
@@ -182,6 +186,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	newsSvc := news.NewService(db, a.Files)
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("news_articles", "unit_path"), org.ReplacePathPrefix("news_feedback", "unit_path"))
 
+	// Reports read every domain's figures through a.Figures (the dashboard's sources): built
+	// last, after every domain has added its source.
+	a.Reports = report.NewService(db, a.Org, a.Figures)
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("reports", "unit_path"), org.ReplacePathPrefix("report_calls", "unit_path"))
+
 	proxies, err := config.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
 		db.Close()
@@ -189,7 +198,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate, TrustedProxies: proxies},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
-			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Figures: a.Figures})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Figures: a.Figures, Reports: a.Reports})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -218,7 +227,7 @@ func (a *App) Prepare(ctx context.Context, out io.Writer) error {
 		if generated {
 			pw = auth.RandomToken(12)
 		}
-		res, err := demo.Load(ctx, a.DB, pw, demoLoaders()...)
+		res, err := demo.Load(ctx, a.DB, pw, demoLoaders(a.Figures)...)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}

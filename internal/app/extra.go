@@ -5,6 +5,7 @@ import (
 
 	"danvan/internal/audit"
 	"danvan/internal/demo"
+	"danvan/internal/figures"
 )
 
 // extraCommands are the commands that domains add, each in its own file.
@@ -16,7 +17,7 @@ func extraCommands() []Command {
 }
 
 // demoLoaders are the domains' sample data, run after the sample organisation, in order.
-func demoLoaders() []demo.Loader {
+func demoLoaders(sources []figures.Source) []demo.Loader {
 	return []demo.Loader{
 		demo.Petitions,
 		demo.Plans,
@@ -25,6 +26,8 @@ func demoLoaders() []demo.Loader {
 		demo.Conferences,
 		demo.Disclosures,
 		demo.News,
+		// Last: the reports freeze the figures of everything loaded before them.
+		demo.Reports(sources),
 	}
 }
 

@@ -297,7 +297,7 @@ type row struct {
 	number, place string
 }
 
-func getRow(ctx context.Context, tx *sqldb.Tx, p *org.Principal, id int64, op string) (row, error) {
+func getRow(ctx context.Context, tx sqldb.Querier, p *org.Principal, id int64, op string) (row, error) {
 	var r row
 	var by sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT unit_id, unit_path, status, kind, period_from, period_to, version, submitted_by, number, place FROM reports WHERE id = ?`, id).
@@ -397,8 +397,8 @@ func (s *Service) Submit(ctx context.Context, p *org.Principal, id int64) error 
 	// The figures are read before the transaction (the sources read through the database
 	// handle, and a SQLite write transaction must not wait on them); the status check in
 	// the transaction then decides.
-	var r row
-	if err := s.DB.Tx(ctx, func(tx *sqldb.Tx) (err error) { r, err = getRow(ctx, tx, p, id, op); return err }); err != nil {
+	r, err := getRow(ctx, s.DB, p, id, op)
+	if err != nil {
 		return err
 	}
 	if !CanWrite(p, r.path) {

@@ -157,6 +157,7 @@ var navItems = []NavItem{
 	{"models", "Mô hình dân vận", "/models"},
 	{"democracy", "Dân chủ cơ sở", "/democracy"},
 	{"dashboard", "Số liệu", "/dashboard"},
+	{"reports", "Báo cáo", "/reports"},
 	{"org", "Tổ chức", "/units"},
 	{"admin", "Quản trị", "/admin"},
 }

@@ -32,6 +32,7 @@ import (
 	"danvan/internal/petition"
 	"danvan/internal/plan"
 	"danvan/internal/ratelimit"
+	"danvan/internal/report"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
 )
@@ -82,6 +83,8 @@ type Deps struct {
 
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
+
+	Reports *report.Service // periodic reports (sơ kết, tổng kết) over the same Figures
 
 	// Imports runs people imports from .xlsx in the background (nil: one is made; the
 	// owner of the Server calls Close to stop its runs).
@@ -209,6 +212,7 @@ func (s *Server) routes() {
 	s.newsRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()
+	s.reportRoutes()
 	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))

@@ -1,0 +1,138 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"danvan/internal/app"
+)
+
+// TestReportPages drives the periodic report through the real application on both
+// engines with the demo's reports: the upper committee sees agency 2 overdue and agency
+// 1's report waiting, returns it with a remark (refused without one, nothing written),
+// the secretary edits and resubmits it, the upper committee receives it; the .docx has
+// the Party format's parts, the .pdf reads back, the .xlsx has a sheet per block; another
+// agency's secretary gets 404.
+func TestReportPages(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *app.Started) {
+		staff, bithu := newClientAs(t, s, "canbo"), newClientAs(t, s, "bithu1")
+		a1 := scalar[int64](t, s, `SELECT id FROM units WHERE code = 'STP'`)
+		a2 := scalar[int64](t, s, `SELECT id FROM units WHERE code = 'STC'`)
+		root := scalar[int64](t, s, `SELECT id FROM units WHERE parent_id IS NULL`)
+		id := scalar[int64](t, s, `SELECT id FROM reports WHERE unit_id = ? AND kind = 'six_month'`, a1)
+		year := scalar[string](t, s, `SELECT period_from FROM reports WHERE id = ?`, id)[:4]
+		rid := strconv.FormatInt(id, 10)
+		page := "/reports/" + rid
+
+		res, body := staff.get("/reports?unit=" + strconv.FormatInt(root, 10) + "&kind=six_month&year=" + year)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("board: %d", res.StatusCode)
+		}
+		for _, w := range []string{"Sở Tư pháp", "Sở Tài chính", "Quá hạn, chưa gửi", "Đã gửi cấp trên", "1</strong> đơn vị quá hạn", "10/07/" + year} {
+			if !strings.Contains(body, w) {
+				t.Errorf("board lacks %q", w)
+			}
+		}
+		if strings.Contains(body, "Ban Dân vận Đảng ủy Khối</") {
+			t.Error("the upper committee's own Ban Dân vận is listed as a reporting unit")
+		}
+		res, body = bithu.get(page)
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Chốt lúc gửi") || strings.Contains(body, `id="narrative-form"`) {
+			t.Fatalf("secretary on the submitted report: %d, frozen shown %v, editor shown %v", res.StatusCode, strings.Contains(body, "Chốt lúc gửi"), strings.Contains(body, `id="narrative-form"`))
+		}
+
+		// A return without remarks is refused on the page, nothing written.
+		events := func() int { return scalar[int](t, s, `SELECT COUNT(*) FROM report_events WHERE report_id = ?`, id) }
+		before := events()
+		res, body = staff.postForm(page, page+"/return", url.Values{"remarks": {" "}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Hãy ghi ý kiến") || events() != before {
+			t.Fatalf("return without remarks: %d, events %d → %d", res.StatusCode, before, events())
+		}
+		res, _ = staff.postForm(page, page+"/return", url.Values{"remarks": {"Đề nghị bổ sung nguyên nhân đơn thư quá hạn."}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("return: %d", res.StatusCode)
+		}
+		_, body = bithu.get(page)
+		if !strings.Contains(body, "bổ sung nguyên nhân đơn thư") || !strings.Contains(body, `id="narrative-form"`) {
+			t.Fatal("the returned report shows neither the remarks nor the editor")
+		}
+		version := scalar[int](t, s, `SELECT version FROM reports WHERE id = ?`, id)
+		form := url.Values{"base": {strconv.Itoa(version)}, "achievements": {"Hoàn thành các chỉ tiêu.\n- Quán triệt đầy đủ."}, "weaknesses": {"Còn 2 đơn quá hạn do phải xác minh tại nhiều nơi."},
+			"next_tasks": {"Giải quyết dứt điểm đơn thư quá hạn."}, "number": {"15-BC/ĐU"}, "place": {"Bắc Ninh"}}
+		if res, _ = bithu.postForm(page, page+"/narrative", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.StatusCode)
+		}
+		// A second save from the same (now stale) version is a conflict, kept on the page.
+		form.Set("weaknesses", "khác")
+		if res, body = bithu.postForm(page, page+"/narrative", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "vừa được lưu") {
+			t.Errorf("stale save: %d", res.StatusCode)
+		}
+		if res, _ = bithu.postForm(page+"/submit", page+"/submit", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("submit: %d", res.StatusCode)
+		}
+		if res, _ = staff.postForm(page, page+"/receive", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("receive: %d", res.StatusCode)
+		}
+		if st := scalar[string](t, s, `SELECT status FROM reports WHERE id = ?`, id); st != "received" {
+			t.Fatalf("status %s, want received", st)
+		}
+
+		// The Party-format document.
+		res, body = bithu.get(page + "/report.docx")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("docx: %d", res.StatusCode)
+		}
+		text := docxText(t, body)
+		for _, w := range []string{"ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG ỦY SỞ TƯ PHÁP", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 15-BC/ĐU", "Bắc Ninh, ngày", "BÁO CÁO",
+			"Sơ kết công tác dân vận 6 tháng đầu năm " + year, "I. KẾT QUẢ ĐẠT ĐƯỢC", "II. HẠN CHẾ, NGUYÊN NHÂN", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI",
+			"Còn 2 đơn quá hạn", "Đơn tiếp nhận", "Công đoàn Sở Tư pháp", "Nơi nhận", "T/M ĐẢNG ỦY", "BÍ THƯ"} {
+			if !strings.Contains(text, w) {
+				t.Errorf("docx lacks %q", w)
+			}
+		}
+		res, body = bithu.get(page + "/report.pdf")
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(body, "%PDF") {
+			t.Fatalf("pdf: %d %q", res.StatusCode, body[:min(len(body), 8)])
+		}
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			cmd := exec.Command("pdftotext", "-", "-")
+			cmd.Stdin = bytes.NewReader([]byte(body))
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			flat := strings.Join(strings.Fields(string(out)), " ")
+			for _, w := range []string{"BÁO CÁO", "ĐẢNG ỦY SỞ TƯ PHÁP", "HẠN CHẾ, NGUYÊN NHÂN", "Còn 2 đơn quá hạn"} {
+				if !strings.Contains(flat, w) {
+					t.Errorf("pdf text lacks %q", w)
+				}
+			}
+		}
+		res, body = bithu.get(page + "/tables.xlsx")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("xlsx: %d", res.StatusCode)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh := f.GetSheetList(); len(sh) < 4 {
+			t.Errorf("xlsx sheets %v", sh)
+		}
+
+		// Out of reach: agency 2's report is a 404 for agency 1's secretary.
+		other := scalar[int64](t, s, `SELECT id FROM reports WHERE unit_id = ?`, a2)
+		for _, p := range []string{"", "/report.docx", "/tables.xlsx"} {
+			if res, _ := bithu.get("/reports/" + strconv.FormatInt(other, 10) + p); res.StatusCode != http.StatusNotFound {
+				t.Errorf("agency 2's report%s for bithu1: %d", p, res.StatusCode)
+			}
+		}
+	})
+}
