@@ -82,6 +82,9 @@ type App struct {
 	// appended in Open, one block per domain, and run by StartWorkers.
 	Tasks []jobs.Task
 
+	// digest is the daily digest task's, to which domains add their calendar mails.
+	digest *notify.Digest
+
 	workers sync.WaitGroup
 	stop    context.CancelFunc
 }
@@ -190,6 +193,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	// last, after every domain has added its source.
 	a.Reports = report.NewService(db, a.Org, a.Figures)
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("reports", "unit_path"), org.ReplacePathPrefix("report_calls", "unit_path"))
+	// The month's summary to each committee secretary and the reminders before a report
+	// is due go out with the daily digest.
+	a.digest.Periodic = append(a.digest.Periodic, a.Reports)
 
 	proxies, err := config.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
