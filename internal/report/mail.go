@@ -108,7 +108,8 @@ func (s *Service) monthSummary(ctx context.Context, sec secretary, name, from, t
 // sent the report a call asks for, from ReminderDays before its due date to the date.
 func (s *Service) reminders(ctx context.Context, today string) ([]notify.PeriodicMail, error) {
 	until, _ := time.Parse("2006-01-02", today)
-	rows, err := s.DB.QueryContext(ctx, `SELECT c.id, c.unit_id, c.kind, c.period_from, c.period_to, c.due_on, ch.id, ch.name, ch.kind FROM report_calls c
+	rows, err := s.DB.QueryContext(ctx, `SELECT c.id, c.unit_id, c.kind, c.period_from, c.period_to, c.due_on, ch.id, ch.name, ch.kind, up.kind FROM report_calls c
+		JOIN units up ON up.id = c.unit_id
 		JOIN units ch ON ch.parent_id = c.unit_id AND ch.valid_to = ''
 		WHERE c.due_on >= ? AND c.due_on <= ?
 		AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.unit_id = ch.id AND r.kind = c.kind AND r.period_from = c.period_from AND r.period_to = c.period_to AND r.status IN ('submitted', 'received'))
@@ -126,12 +127,12 @@ func (s *Service) reminders(ctx context.Context, today string) ([]notify.Periodi
 	var dues []due
 	for rows.Next() {
 		var d due
-		var k org.UnitKind
-		if err := rows.Scan(&d.call, &d.upper, &d.kind, &d.from, &d.to, &d.date, &d.unit, &d.name, &k); err != nil {
+		var k, upk org.UnitKind
+		if err := rows.Scan(&d.call, &d.upper, &d.kind, &d.from, &d.to, &d.date, &d.unit, &d.name, &k, &upk); err != nil {
 			rows.Close()
 			return nil, apperr.Wrap("report.reminders", err)
 		}
-		if reporting(k) {
+		if reports(upk, k) {
 			dues = append(dues, d)
 		}
 	}

@@ -319,7 +319,7 @@ func (s *Service) Status(ctx context.Context, p *org.Principal, unitID int64, ki
 	}
 	today := s.today()
 	for _, c := range children {
-		if !reporting(c.Kind) {
+		if !reports(u.Kind, c.Kind) {
 			continue
 		}
 		cs := byUnit[c.ID]
@@ -336,9 +336,16 @@ func (s *Service) Status(ctx context.Context, p *org.Principal, unitID int64, ki
 	return b, nil
 }
 
-func reporting(k org.UnitKind) bool {
+// reports reports whether a child of the kind child reports to a parent of the kind
+// parent. An agency node's party committee is the agency's own (its report is the
+// agency's), and its departments and mass organisations report through it: nothing
+// under an agency node reports to the node.
+func reports(parent, child org.UnitKind) bool {
+	if parent == org.KindAgency {
+		return false
+	}
 	for _, x := range reportingKinds {
-		if x == k {
+		if x == child {
 			return true
 		}
 	}

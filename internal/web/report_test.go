@@ -43,6 +43,10 @@ func TestReportPages(t *testing.T) {
 		if strings.Contains(body, "Ban Dân vận Đảng ủy Khối</") {
 			t.Error("the upper committee's own Ban Dân vận is listed as a reporting unit")
 		}
+		// Nothing under an agency node reports to it: its committee's report is the agency's.
+		if _, body := bithu.get("/reports"); !strings.Contains(body, "Sơ kết công tác dân vận 6 tháng đầu năm "+year) || strings.Contains(body, "Báo cáo của các đơn vị trực thuộc") {
+			t.Error("the secretary's /reports: the agency's report missing, or its own committee listed as a unit to report")
+		}
 		res, body = bithu.get(page)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Chốt lúc gửi") || strings.Contains(body, `id="narrative-form"`) {
 			t.Fatalf("secretary on the submitted report: %d, frozen shown %v, editor shown %v", res.StatusCode, strings.Contains(body, "Chốt lúc gửi"), strings.Contains(body, `id="narrative-form"`))
