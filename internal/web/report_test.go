@@ -40,6 +40,22 @@ func TestReportPages(t *testing.T) {
 				t.Errorf("board lacks %q", w)
 			}
 		}
+		// Moving the due date: a malformed date is refused on the board, nothing written.
+		boardURL := "/reports?unit=" + strconv.FormatInt(root, 10) + "&kind=six_month&year=" + year
+		call := url.Values{"unit_id": {strconv.FormatInt(root, 10)}, "kind": {"six_month"}, "year": {year}, "from": {year + "-01-01"}, "to": {year + "-06-30"}, "due_on": {"31/06/" + year}}
+		if res, body := staff.postForm(boardURL, "/reports/calls", call); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Hạn gửi báo cáo không hợp lệ") {
+			t.Errorf("a due date that does not exist: %d", res.StatusCode)
+		}
+		if d := scalar[string](t, s, `SELECT due_on FROM report_calls WHERE unit_id = ?`, root); d != year+"-07-10" {
+			t.Errorf("due date after the refused change: %s", d)
+		}
+		call.Set("due_on", "15/07/"+year)
+		if res, _ := staff.postForm(boardURL, "/reports/calls", call); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("moving the due date: %d", res.StatusCode)
+		}
+		if _, body := staff.get(boardURL); !strings.Contains(body, "Hạn gửi: <strong>15/07/"+year) {
+			t.Error("the board does not show the new due date")
+		}
 		if strings.Contains(body, "Ban Dân vận Đảng ủy Khối</") {
 			t.Error("the upper committee's own Ban Dân vận is listed as a reporting unit")
 		}
