@@ -483,7 +483,9 @@ func (s *Server) reportDecide(w http.ResponseWriter, r *http.Request, ret bool) 
 func reportDocument(rep report.Report, upper string, signer string) export.Document {
 	number := rep.Number
 	if number == "" {
-		number = "    -BC/ĐU" // left for the office to number by hand, as on paper
+		// Left for the office to number by hand on the printed copy (the writers collapse
+		// a run of spaces, so the blank is dotted).
+		number = "……-BC/ĐU"
 	}
 	d := export.Document{
 		Family:    export.Party,
@@ -497,7 +499,7 @@ func reportDocument(rep report.Report, upper string, signer string) export.Docum
 		Signature: export.Signature{On: "T/M ĐẢNG ỦY", Title: "BÍ THƯ", Name: signer},
 	}
 	d.Blocks = append(d.Blocks, export.Paragraph(export.R(fmt.Sprintf("Thực hiện chương trình công tác, %s báo cáo kết quả công tác dân vận từ ngày %s đến ngày %s như sau:",
-		strings.Replace(d.Issuer, "ĐẢNG ỦY", "Đảng ủy", 1), FormatDate(rep.From), FormatDate(rep.To)))))
+		reportIssuerText(rep.Unit.Name), FormatDate(rep.From), FormatDate(rep.To)))))
 	d.Blocks = append(d.Blocks, export.Heading(1, "I. KẾT QUẢ ĐẠT ĐƯỢC"))
 	d.Blocks = append(d.Blocks, export.Heading(2, "1. Số liệu"))
 	if len(rep.Figures.Blocks) == 0 {
@@ -575,6 +577,17 @@ func reportIssuer(unit string) string {
 		return committeeName(unit)
 	}
 	return "ĐẢNG ỦY " + strings.ToUpper(unit)
+}
+
+// reportIssuerText is the issuing committee in running text: "Đảng ủy Sở Tư pháp".
+func reportIssuerText(unit string) string {
+	switch {
+	case strings.HasPrefix(unit, "Chi bộ "), strings.HasPrefix(unit, "Đảng ủy "):
+		return unit
+	case strings.HasPrefix(unit, "Đảng bộ "):
+		return "Đảng ủy " + strings.TrimPrefix(unit, "Đảng bộ ")
+	}
+	return "Đảng ủy " + unit
 }
 
 // reportSigner is the name of the secretary (bí thư) of the unit's committee, for the
