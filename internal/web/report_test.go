@@ -147,6 +147,25 @@ func TestReportPages(t *testing.T) {
 			t.Errorf("xlsx sheets %v", sh)
 		}
 
+		// An old version is shown read-only, the newest one a link away.
+		if _, body := bithu.get(page + "?v=1"); !strings.Contains(body, "Đang xem bản 1") || !strings.Contains(body, "Xem bản mới nhất") {
+			t.Error("version 1 is not shown as an old version")
+		}
+		// A new report: the same form sent twice makes one report.
+		n := bithu.nonce("/reports/new?unit=" + strconv.FormatInt(a1, 10))
+		form = url.Values{"form_nonce": {n}, "unit_id": {strconv.FormatInt(a1, 10)}, "kind": {"annual"}, "year": {year}}
+		res1, _ := bithu.post("/reports", form)
+		res2, _ := bithu.post("/reports", form)
+		if res1.StatusCode != http.StatusSeeOther || res2.StatusCode != http.StatusSeeOther || scalar[int](t, s, `SELECT COUNT(*) FROM reports WHERE unit_id = ? AND kind = 'annual'`, a1) != 1 {
+			t.Errorf("double submit of a new report: %d %d, %d reports", res1.StatusCode, res2.StatusCode, scalar[int](t, s, `SELECT COUNT(*) FROM reports WHERE unit_id = ? AND kind = 'annual'`, a1))
+		}
+		form.Set("form_nonce", bithu.nonce("/reports/new?unit="+strconv.FormatInt(a1, 10)))
+		form.Set("kind", "custom")
+		form.Set("from", "31/02/"+year)
+		if res, body := bithu.post("/reports", form); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Ngày bắt đầu kỳ báo cáo không hợp lệ") {
+			t.Errorf("a custom period with a date that does not exist: %d", res.StatusCode)
+		}
+
 		// Out of reach: agency 2's report is a 404 for agency 1's secretary.
 		other := scalar[int64](t, s, `SELECT id FROM reports WHERE unit_id = ?`, a2)
 		for _, p := range []string{"", "/report.docx", "/tables.xlsx"} {
