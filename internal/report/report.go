@@ -230,7 +230,7 @@ func (s *Service) Create(ctx context.Context, p *org.Principal, in Input) (int64
 	err = s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		var existing int64
 		if tx.QueryRowContext(ctx, `SELECT id FROM reports WHERE unit_id = ? AND kind = ? AND period_from = ? AND period_to = ?`, u.ID, in.Kind, from, to).Scan(&existing) == nil {
-			return &ConflictError{ExistingID: existing, Err: apperr.New(apperr.Conflict, op, u.Name+" đã có báo cáo "+strings.ToLower(Title(in.Kind, from, to)[:1])+Title(in.Kind, from, to)[1:]+".")}
+			return &ConflictError{ExistingID: existing, Err: apperr.New(apperr.Conflict, op, u.Name+" đã có báo cáo "+lowerFirst(Title(in.Kind, from, to))+".")}
 		}
 		ts := sqldb.FormatTime(tx.Now())
 		id, err = tx.InsertID(ctx, `INSERT INTO reports (unit_id, unit_path, kind, period_from, period_to, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
