@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
@@ -107,7 +108,18 @@ type Service struct {
 	// Sources give the figures, in the order the report shows their blocks (the same as
 	// the dashboard's).
 	Sources []figures.Source
+	// LiveFor is how long a draft's live figures are reused by Get for the same reader
+	// (0: DefaultLiveFor). Reading a wide subtree's figures takes seconds at national
+	// scale (docs/PERFORMANCE.md), and the secretary reloads the page at every save; the
+	// page says when its figures were read and offers to read them again. A submission
+	// always reads them afresh.
+	LiveFor time.Duration
+
+	live liveCache
 }
+
+// DefaultLiveFor is the reuse of a draft's live figures when LiveFor is 0.
+const DefaultLiveFor = 2 * time.Minute
 
 // NewService returns the service.
 func NewService(db *sqldb.DB, o *org.Service, sources []figures.Source) *Service {

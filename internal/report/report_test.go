@@ -295,3 +295,50 @@ func TestReportBoard(t *testing.T) {
 		}
 	})
 }
+
+// TestReportLiveFigures checks the reuse of a draft's live figures: a second reading
+// within LiveFor gives the same figures, taken at the same time; GetFresh reads the
+// change; another reader gets their own.
+func TestReportLiveFigures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		a1 := f.o.Agencies[0]
+		bithu, head := f.who(t, "bithu1"), f.who(t, "thutruong1")
+		id, err := f.svc.Create(ctx, bithu, report.Input{UnitID: a1.Node.ID, Kind: report.Annual, Year: f.o.CurrentYear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := f.svc.Get(ctx, bithu, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := first.Figures.Value("petitions", "received")
+		month := first.From[:7]
+		if _, err := db.ExecContext(ctx, `INSERT INTO petition_rollup (unit_id, month, kind, received, resolved, on_time) VALUES (?, ?, 'kien-nghi', 0, 0, 0) ON CONFLICT DO NOTHING`, a1.Node.ID, month); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE petition_rollup SET received = received + 5 WHERE unit_id = ? AND month = ? AND kind = 'kien-nghi'`, a1.Node.ID, month); err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.svc.Get(ctx, bithu, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := again.Figures.Value("petitions", "received"); v != before || again.Figures.TakenAt != first.Figures.TakenAt {
+			t.Errorf("second reading within LiveFor: %d taken %s, want %d taken %s", v, again.Figures.TakenAt, before, first.Figures.TakenAt)
+		}
+		if other, err := f.svc.Get(ctx, head, id); err != nil {
+			t.Fatal(err)
+		} else if v, _ := other.Figures.Value("petitions", "received"); v != before+5 {
+			t.Errorf("another reader's first reading: %d, want %d", v, before+5)
+		}
+		fresh, err := f.svc.GetFresh(ctx, bithu, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := fresh.Figures.Value("petitions", "received"); v != before+5 {
+			t.Errorf("fresh reading: %d, want %d", v, before+5)
+		}
+	})
+}

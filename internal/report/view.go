@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"sync"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/figures"
@@ -46,6 +48,63 @@ func (s *Service) Compute(ctx context.Context, p *org.Principal, unit org.Unit, 
 		}
 		snap.Blocks = append(snap.Blocks, blocks...)
 	}
+	return snap, nil
+}
+
+// liveCache keeps drafts' live figures per reader for Service.LiveFor.
+type liveCache struct {
+	mu sync.Mutex
+	m  map[liveKey]Snapshot
+}
+
+type liveKey struct {
+	user, unit int64
+	from, to   string
+}
+
+// liveMax bounds the cache: past it, expired entries are dropped, then all.
+const liveMax = 256
+
+func (s *Service) liveFor() time.Duration {
+	if s.LiveFor > 0 {
+		return s.LiveFor
+	}
+	return DefaultLiveFor
+}
+
+// cachedCompute is Compute, reusing the reader's figures of the same unit and period
+// read less than LiveFor ago, unless fresh.
+func (s *Service) cachedCompute(ctx context.Context, p *org.Principal, unit org.Unit, from, to string, fresh bool) (Snapshot, error) {
+	k := liveKey{p.UserID, unit.ID, from, to}
+	now := s.DB.Now()
+	if !fresh {
+		s.live.mu.Lock()
+		snap, ok := s.live.m[k]
+		s.live.mu.Unlock()
+		if ok && now.Sub(sqldb.ParseTime(snap.TakenAt)) < s.liveFor() {
+			return snap, nil
+		}
+	}
+	snap, err := s.Compute(ctx, p, unit, from, to)
+	if err != nil {
+		return snap, err
+	}
+	s.live.mu.Lock()
+	defer s.live.mu.Unlock()
+	if s.live.m == nil {
+		s.live.m = map[liveKey]Snapshot{}
+	}
+	if len(s.live.m) >= liveMax {
+		for key, x := range s.live.m {
+			if now.Sub(sqldb.ParseTime(x.TakenAt)) >= s.liveFor() {
+				delete(s.live.m, key)
+			}
+		}
+		if len(s.live.m) >= liveMax {
+			clear(s.live.m)
+		}
+	}
+	s.live.m[k] = snap
 	return snap, nil
 }
 
@@ -129,9 +188,18 @@ func (e Event) Label() string {
 }
 
 // Get reads a report with its narrative, versions, events and figures (frozen when
-// sent or returned after a submission, live otherwise, read with p's rights). Errors:
-// NotFound.
+// sent or returned after a submission, live otherwise, read with p's rights and reused
+// for LiveFor; Figures.TakenAt says when). Errors: NotFound.
 func (s *Service) Get(ctx context.Context, p *org.Principal, id int64) (Report, error) {
+	return s.get(ctx, p, id, false)
+}
+
+// GetFresh is Get reading a draft's live figures again.
+func (s *Service) GetFresh(ctx context.Context, p *org.Principal, id int64) (Report, error) {
+	return s.get(ctx, p, id, true)
+}
+
+func (s *Service) get(ctx context.Context, p *org.Principal, id int64, fresh bool) (Report, error) {
 	const op = "report.Get"
 	var r Report
 	var unitID int64
@@ -172,7 +240,7 @@ func (s *Service) Get(ctx context.Context, p *org.Principal, id int64) (Report, 
 		r.Frozen = true
 		return r, nil
 	}
-	r.Figures, err = s.Compute(ctx, p, r.Unit, r.From, r.To)
+	r.Figures, err = s.cachedCompute(ctx, p, r.Unit, r.From, r.To, fresh)
 	return r, err
 }
 

@@ -297,7 +297,11 @@ func reportBadge(st report.Status, overdue bool) string {
 }
 
 func (s *Server) loadReportPage(r *http.Request, p *org.Principal, id int64) (reportShowPage, error) {
-	rep, err := s.Reports.Get(r.Context(), p, id)
+	get := s.Reports.Get
+	if r.URL.Query().Get("fresh") == "1" {
+		get = s.Reports.GetFresh
+	}
+	rep, err := get(r.Context(), p, id)
 	if err != nil {
 		return reportShowPage{}, err
 	}
