@@ -2,23 +2,26 @@
 # Load test for danvan pages, always next to a hello-world net/http handler measured in
 # the same run (the ceiling of this machine at this moment).
 #
-#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] [-p SERVER_PID] BASE_URL USER PASSWORD PATH...
+#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] [-p SERVER_PID] [-P PPROF_ADDR] BASE_URL USER PASSWORD PATH...
 #
 # Signs in as USER (form POST /login, like a browser), then for each of RUNS rounds runs
 # `hey` for SECONDS on the hello handler and on every PATH, and prints a Markdown table of
 # the medians over the rounds: requests/s, p50 and p95 latency, and the ratio of
 # requests/s to the hello handler. With -p (the danvan server's process id) it also prints
 # the server's CPU time per request, read from /proc: on a machine shared with other work
-# that figure moves much less than latency does. 127.0.0.1 only. Needs hey (Debian: hey).
+# that figure moves much less than latency does. With -P (the server's --pprof-addr) it then
+# takes a CPU profile of the server under the same load for each PATH and prints where the
+# time goes (the cumulative share of danvan's own functions, the database, templates and
+# sessions). 127.0.0.1 only. Needs hey (Debian: hey).
 # Example:
 #   scripts/load.sh -r 3 -d 5 http://127.0.0.1:8080 admin "$PW" /units/1 '/people?unit=1' '/people?q=nguyen+van'
 set -euo pipefail
-runs=3 secs=5 conc=8 pid=
-while getopts r:d:c:p: o; do
-  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; p) pid=$OPTARG ;; *) exit 2 ;; esac
+runs=3 secs=5 conc=8 pid= pprof=
+while getopts r:d:c:p:P: o; do
+  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; p) pid=$OPTARG ;; P) pprof=$OPTARG ;; *) exit 2 ;; esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 4 ] || { sed -n '2,14p' "$0"; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,17p' "$0"; exit 2; }
 base=$1 user=$2 pass=$3
 shift 3
 case $base in http://127.0.0.1:*|http://localhost:*) ;; *) echo "load.sh: 127.0.0.1 only" >&2; exit 2 ;; esac
@@ -78,3 +81,18 @@ for i in "${!targets[@]}"; do
 done
 echo
 echo "Medians of $runs runs of ${secs} s at concurrency $conc, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)."
+if [ -n "$pprof" ]; then
+  for i in "${!targets[@]}"; do
+    [ "$i" = 0 ] && continue
+    hey -z "$((secs + 1))s" -c "$conc" -H "Cookie: $cookie" "${targets[$i]}" >/dev/null & load_pid=$!
+    curl -sf -o "$tmp/p$i.prof" "http://$pprof/debug/pprof/profile?seconds=$secs"
+    wait "$load_pid"
+    echo
+    echo "CPU profile of \`${targets[$i]#"$base"}\` (cumulative share of the server's samples):"
+    echo '```'
+    go tool pprof -top -cum -nodecount=400 "$tmp/p$i.prof" 2>/dev/null |
+      grep -E ' (danvan/internal/[a-z]+\.|database/sql\.\(\*DB\)\.(Query|Exec)|html/template\.\(\*Template\)\.Execute|github.com/alexedwards/scs/v2\.\(\*SessionManager\)\.(Load|Commit)|runtime\.gcBgMarkWorker$|net/http\.\(\*conn\)\.serve$)' |
+      awk '{printf "%6s  %s\n", $5, $6}' | head -30
+    echo '```'
+  done
+fi

@@ -25,6 +25,7 @@ import (
 	"danvan/internal/emulation"
 	"danvan/internal/export"
 	"danvan/internal/figures"
+	"danvan/internal/inspection"
 	"danvan/internal/jobs"
 	"danvan/internal/news"
 	"danvan/internal/notify"
@@ -66,6 +67,10 @@ type App struct {
 	// Conferences holds the grassroots-democracy domain: the annual staff conference, its
 	// resolution and the people's inspection board.
 	Conferences *democracy.ConferenceService
+
+	// Inspections are the committees' inspection and supervision programmes and rounds;
+	// their recommendations are tasks of a.Plans.
+	Inspections *inspection.Service
 
 	// Figures are the sources of the dashboard, the periodic reports and the inspection
 	// evidence pack, in the order their blocks are shown.
@@ -186,6 +191,15 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Conferences.Disclosures = disclosures
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
 	a.Tasks = append(a.Tasks, disclosures.ReminderTask())
+	a.Inspections = inspection.NewService(db, a.Plans)
+	// The person answerable for an overdue recommendation is reminded by plan.reminders
+	// (it is their task); this reminds the team's side.
+	a.Tasks = append(a.Tasks, jobs.Task{Name: "inspection.reminders", Every: time.Hour, Run: func(ctx context.Context, now time.Time) error {
+		_, err := a.Inspections.Remind(ctx, now)
+		return err
+	}})
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("inspection_programmes", "unit_path"), org.ReplacePathPrefix("inspection_rounds", "unit_path"),
+		org.ReplacePathPrefix("inspection_round_targets", "unit_path"), org.ReplacePathPrefix("inspection_self_reports", "unit_path"))
 	newsSvc := news.NewService(db, a.Files)
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("news_articles", "unit_path"), org.ReplacePathPrefix("news_feedback", "unit_path"))
 
@@ -204,7 +218,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate, TrustedProxies: proxies},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
-			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Figures: a.Figures, Reports: a.Reports})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Inspections: a.Inspections, Figures: a.Figures, Reports: a.Reports})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -26,6 +26,7 @@ func demoLoaders(sources []figures.Source) []demo.Loader {
 		demo.Conferences,
 		demo.Disclosures,
 		demo.News,
+		demo.Inspections, // after Models, which makes the account kiemtra
 		// Last: the reports freeze the figures of everything loaded before them.
 		demo.Reports(sources),
 	}

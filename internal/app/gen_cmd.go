@@ -10,6 +10,7 @@ import (
 	"danvan/internal/draft"
 	"danvan/internal/emulation"
 	"danvan/internal/gen"
+	"danvan/internal/news/newsgen"
 	"danvan/internal/petition/petitiongen"
 	"danvan/internal/plan/plangen"
 )
@@ -20,21 +21,22 @@ func genCommands() []Command {
 }
 
 // genGenerators are the domains' synthetic data, run after the organisation, one line per
-// domain (see package gen); petitions is the --petitions flag.
-func genGenerators(petitions int) []gen.Generator {
+// domain (see package gen); petitions and articles are the --petitions and --articles flags.
+func genGenerators(petitions, articles int) []gen.Generator {
 	var gs []gen.Generator
 	gs = append(gs, draft.Generate)
 	gs = append(gs, emulation.Generator(200000))
 	gs = append(gs, plangen.Generate)
 	gs = append(gs, democracy.Generate) // after plangen: its commitments are tasks
 	gs = append(gs, petitiongen.Generator(petitions))
+	gs = append(gs, newsgen.Generator(articles))
 	return gs
 }
 
 func cmdGen(ctx context.Context, env Env, args []string) error {
 	o := gen.Options{Log: env.Stderr}
 	var seed int64
-	var petitions int
+	var petitions, articles int
 	cfg, _, err := parseConfig("gen", env, args, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.Units, "units", 1000, "số đơn vị")
 		fs.IntVar(&o.People, "people", 10000, "số người")
@@ -42,12 +44,13 @@ func cmdGen(ctx context.Context, env Env, args []string) error {
 		fs.BoolVar(&o.Force, "force", false, "sinh thêm dù cơ sở dữ liệu đã có dữ liệu tổng hợp")
 		fs.IntVar(&o.BatchRows, "batch", 50000, "số dòng mỗi giao dịch / lệnh COPY")
 		fs.IntVar(&petitions, "petitions", 0, "số đơn thư tổng hợp")
+		fs.IntVar(&articles, "articles", 0, "số bài tin tổng hợp (trang tin tức)")
 	})
 	if err != nil {
 		return err
 	}
 	o.Seed = uint64(seed)
-	o.Generators = genGenerators(petitions)
+	o.Generators = genGenerators(petitions, articles)
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err

@@ -41,7 +41,7 @@ func (a *App) foundationTasks() ([]jobs.Task, error) {
 // fails the people imports whose worker died and that nobody has looked at since, and
 // forgets the imports that ended a month ago.
 func (a *App) cleanup(ctx context.Context, now time.Time) error {
-	if err := (auth.SessionStore{DB: a.DB}).DeleteExpired(ctx); err != nil {
+	if err := (auth.SessionStore{DB: a.DB, Idle: auth.SessionIdle}).DeleteExpired(ctx); err != nil {
 		return err
 	}
 	if _, err := a.Web.Imports.FailStale(ctx); err != nil {

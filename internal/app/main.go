@@ -121,6 +121,11 @@ func cmdServe(ctx context.Context, env Env, args []string) error {
 	if cfg.Workers {
 		a.StartWorkers(ctx)
 	}
+	if cfg.PprofAddr != "" {
+		if err := servePprof(ctx, cfg.PprofAddr, logger); err != nil {
+			return err
+		}
+	}
 	engine := "SQLite " + cfg.DatabaseURLOrFile()
 	if cfg.DatabaseURL != "" {
 		engine = "PostgreSQL"

@@ -163,34 +163,59 @@ func TestChangePassword(t *testing.T) {
 	})
 }
 
-func TestSessionCommitSkipsIdleTouches(t *testing.T) {
+// A session's idle time is kept by the store: a page view reads it and writes the
+// last-seen time at most every five minutes; a session not seen for Idle is gone; a
+// change of data is always written.
+func TestSessionIdleIsKeptByTheStore(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
-		st := auth.SessionStore{DB: db}
-		t0 := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
-		stored := func() string {
+		clock := struct{ now time.Time }{time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+		st := auth.SessionStore{DB: db, Idle: 4 * time.Hour, Now: func() time.Time { return clock.now }}
+		seen := func() string {
 			var e string
-			if err := db.QueryRowContext(ctx, `SELECT expiry FROM sessions WHERE token = 'tok'`).Scan(&e); err != nil {
+			if err := db.QueryRowContext(ctx, `SELECT seen_at FROM sessions WHERE token = 'tok'`).Scan(&e); err != nil {
 				t.Fatal(err)
 			}
 			return e
 		}
-		if err := st.CommitCtx(ctx, "tok", []byte("a"), t0); err != nil {
+		t0 := clock.now
+		if err := st.CommitCtx(ctx, "tok", []byte("a"), t0.Add(12*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		st.CommitCtx(ctx, "tok", []byte("a"), t0.Add(time.Minute)) // a page view a minute later
-		if got := stored(); got != sqldb.FormatTime(t0) {
-			t.Fatalf("idle touch was written: %s", got)
+		if got := seen(); got != sqldb.FormatTime(t0) {
+			t.Fatalf("seen_at after commit %s, want %s", got, sqldb.FormatTime(t0))
 		}
-		st.CommitCtx(ctx, "tok", []byte("a"), t0.Add(6*time.Minute))
-		if got := stored(); got != sqldb.FormatTime(t0.Add(6*time.Minute)) {
-			t.Fatalf("expiry not moved after the slack: %s", got)
+		clock.now = t0.Add(time.Minute) // a page view a minute later: read, nothing written
+		if b, ok, err := st.FindCtx(ctx, "tok"); err != nil || !ok || string(b) != "a" {
+			t.Fatalf("find: %q %v %v", b, ok, err)
 		}
-		st.CommitCtx(ctx, "tok", []byte("b"), t0.Add(7*time.Minute)) // data changed: always written
-		var data []byte
-		db.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = 'tok'`).Scan(&data)
-		if string(data) != "b" {
-			t.Fatalf("changed data not written: %q", data)
+		if got := seen(); got != sqldb.FormatTime(t0) {
+			t.Fatalf("a view within the slack wrote seen_at %s", got)
+		}
+		clock.now = t0.Add(6 * time.Minute)
+		if _, ok, _ := st.FindCtx(ctx, "tok"); !ok {
+			t.Fatal("session lost after 6 minutes")
+		}
+		if got := seen(); got != sqldb.FormatTime(t0.Add(6*time.Minute)) {
+			t.Fatalf("seen_at not moved after the slack: %s", got)
+		}
+		clock.now = t0.Add(6*time.Minute + 4*time.Hour) // idle for four hours
+		if _, ok, _ := st.FindCtx(ctx, "tok"); ok {
+			t.Fatal("a session idle for 4 hours is still valid")
+		}
+		if err := st.DeleteExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE token = 'tok'`).Scan(&n)
+		if n != 0 {
+			t.Fatal("the idle session was not cleaned up")
+		}
+		if err := st.CommitCtx(ctx, "tok", []byte("b"), clock.now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if b, ok, _ := st.FindCtx(ctx, "tok"); !ok || string(b) != "b" {
+			t.Fatalf("changed data: %q %v", b, ok)
 		}
 	})
 }

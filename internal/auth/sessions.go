@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,44 +15,70 @@ import (
 // writes on the writer, one schema for both engines. Any instance on the same
 // database serves any session. Each row also names its account (user_id), so that a
 // password reset or a disabling can end that account's sessions (EndSessions).
+//
+// The idle timeout is the store's, not scs's: with scs's IdleTimeout every request
+// re-encodes the session and commits it to move its expiry (a fifth of a signed-in page's
+// server time, issue 15). Here a session records when it was last seen (seen_at), written
+// at most every touchSlack; scs commits only when the session's data changed.
 type SessionStore struct {
 	DB *sqldb.DB
+	// Idle ends a session not seen for that long (0: only its lifetime ends it).
+	Idle time.Duration
+	// Now is the clock (tests); nil: the database's.
+	Now func() time.Time
 }
 
-// FindCtx returns the session data for a token that has not expired.
+func (s SessionStore) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return s.DB.Now()
+}
+
+// SessionIdle is how long a signed-in session lasts without a request (the server's and
+// the cleanup job's store use it).
+const SessionIdle = 4 * time.Hour
+
+// touchSlack is how far the last-seen time may lag before it is written again, so that an
+// active session costs one write every few minutes, not one per page view; an idle
+// session may therefore end up to touchSlack early.
+const touchSlack = 5 * time.Minute
+
+// FindCtx returns the session data for a token that has neither expired nor been idle for
+// longer than Idle, and notes that it was seen.
 func (s SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := s.DB.QueryRowContext(ctx, `SELECT data FROM sessions WHERE token = ? AND expiry > ?`, token, sqldb.FormatTime(s.DB.Now())).Scan(&b)
+	var seen string
+	now := s.now()
+	err := s.DB.QueryRowContext(ctx, `SELECT data, seen_at FROM sessions WHERE token = ? AND expiry > ?`, token, sqldb.FormatTime(now)).Scan(&b, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
+	if seen != "" {
+		at := sqldb.ParseTime(seen)
+		if s.Idle > 0 && !at.Add(s.Idle).After(now) {
+			return nil, false, nil
+		}
+		if now.Sub(at) < touchSlack {
+			return b, true, nil
+		}
+	}
+	if _, err := s.DB.ExecContext(ctx, `UPDATE sessions SET seen_at = ? WHERE token = ?`, sqldb.FormatTime(now), token); err != nil {
+		return nil, false, err
+	}
 	return b, true, nil
 }
 
-// touchSlack is how far the idle expiry may lag before it is written again. scs
-// re-commits every session on every request when an idle timeout is set; writing each
-// time would put one database write (on SQLite, through the single writer) behind every
-// page view. Unchanged data whose stored expiry is within touchSlack of the new one is
-// left alone, so an idle session may end up to touchSlack early.
-const touchSlack = 5 * time.Minute
-
-// CommitCtx writes or replaces a session, skipping the write when only the idle expiry
-// moved by less than touchSlack.
+// CommitCtx writes or replaces a session; scs calls it when the session's data changed.
 func (s SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	var old []byte
-	var oldExpiry string
-	if err := s.DB.QueryRowContext(ctx, `SELECT data, expiry FROM sessions WHERE token = ?`, token).Scan(&old, &oldExpiry); err == nil {
-		if bytes.Equal(old, b) && expiry.Sub(sqldb.ParseTime(oldExpiry)) < touchSlack && !sqldb.ParseTime(oldExpiry).After(expiry) {
-			return nil
-		}
-	}
 	// 0 for an anonymous session, so that NULL means only "written before migration 0004".
 	user := sessionUserID(b)
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, user_id = excluded.user_id`, token, b, sqldb.FormatTime(expiry), user)
+	_, err := s.DB.ExecContext(ctx, `INSERT INTO sessions (token, data, expiry, user_id, seen_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry, user_id = excluded.user_id, seen_at = excluded.seen_at`,
+		token, b, sqldb.FormatTime(expiry), user, sqldb.FormatTime(s.now()))
 	return err
 }
 
@@ -72,9 +97,16 @@ func (s SessionStore) Commit(token string, b []byte, expiry time.Time) error {
 }
 func (s SessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
-// DeleteExpired removes sessions past their expiry; the jobs runner calls it.
+// DeleteExpired removes sessions past their expiry or idle for longer than Idle; the
+// jobs runner calls it.
 func (s SessionStore) DeleteExpired(ctx context.Context) error {
-	_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ?`, sqldb.FormatTime(s.DB.Now()))
+	now := s.now()
+	if s.Idle <= 0 {
+		_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ?`, sqldb.FormatTime(now))
+		return err
+	}
+	_, err := s.DB.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ? OR (seen_at <> '' AND seen_at <= ?)`,
+		sqldb.FormatTime(now), sqldb.FormatTime(now.Add(-s.Idle)))
 	return err
 }
 

@@ -29,6 +29,9 @@ type Config struct {
 	// whose X-Forwarded-For header is believed when finding a client's address; ""
 	// means DefaultTrustedProxies, "none" trusts no proxy.
 	TrustedProxies string
+	// PprofAddr, when set, serves Go's profiler (net/http/pprof) on that loopback address,
+	// a listener of its own outside the site's routes, for scripts/load.sh -P (issue 15).
+	PprofAddr string
 }
 
 // DefaultTrustedProxies trusts a proxy on the same machine only.
@@ -101,6 +104,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string, out io.Writer)
 	fs.StringVar(&c.DataDir, "data", env("DANVAN_DATA", DefaultData), "data folder for the SQLite database and attachments (DANVAN_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DANVAN_DATABASE_URL", ""), "postgres://… to use PostgreSQL instead of SQLite (DANVAN_DATABASE_URL)")
 	fs.StringVar(&c.BaseURL, "base-url", env("DANVAN_BASE_URL", ""), "public base URL, e.g. https://danvan.example.gov.vn; HTTPS makes cookies Secure (DANVAN_BASE_URL)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", env("DANVAN_PPROF_ADDR", ""), "serve Go's profiler on this loopback address, e.g. 127.0.0.1:6060 (DANVAN_PPROF_ADDR); empty: off")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("DANVAN_SMTP_URL", ""), "mail server: smtp://user:pass@host:587 (STARTTLS required; ?starttls=opportunistic or none), smtps://user:pass@host:465 (TLS); empty: mails are logged, not sent (DANVAN_SMTP_URL)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("DANVAN_MAIL_FROM", "danvan <no-reply@danvan.local>"), "sender address of mails (DANVAN_MAIL_FROM)")
 	fs.StringVar(&c.OrgName, "org-name", env("DANVAN_ORG_NAME", "Đảng bộ Khối các cơ quan tỉnh"), "organisation name on public pages (DANVAN_ORG_NAME)")

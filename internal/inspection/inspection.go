@@ -1,7 +1,9 @@
 // Package inspection is the inspection and supervision (kiểm tra, giám sát) of
 // mass-mobilisation work: a committee's yearly programme, the rounds that carry its items
 // out, and the conclusion whose recommendations are plan tasks of the target units, so
-// their follow-up (report, accept, return, overdue reminders) is the tasks' own.
+// their follow-up (report, accept, return, the person answerable's overdue reminder) is
+// the tasks' own. Opening a round notifies the target units' managers (OpenRound); Remind
+// reminds the team's side of an overdue recommendation.
 //
 // Rights: programmes and rounds belong to a committee; ManageInspection on the committee
 // runs them. Issuing a conclusion assigns tasks, so it also needs AssignTask on the

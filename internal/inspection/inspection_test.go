@@ -160,3 +160,186 @@ func TestRoundFlow(t *testing.T) {
 		}
 	})
 }
+
+// TestInspectionOpenRoundNotifiesTargets: opening a round tells those who manage each target unit,
+// in the round's transaction — the agency's secretary and head, not its members nor the
+// committee's staff who opened it — and a refused round tells nobody.
+func TestInspectionOpenRoundNotifiesTargets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		var o *demo.Org
+		capture := func(ctx context.Context, db *sqldb.DB, got *demo.Org) error { o = got; return nil }
+		if _, err := demo.Load(ctx, db, "mat-khau-demo-2026", capture); err != nil {
+			t.Fatal(err)
+		}
+		staff, err := org.LoadPrincipal(ctx, db, o.Users["canbo"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := inspection.NewService(db, plan.NewService(db))
+		a1, a2, a3 := o.Agencies[0], o.Agencies[1], o.Agencies[2]
+		year := o.CurrentYear
+		var topic int64
+		if err := db.QueryRowContext(ctx, `SELECT id FROM inspection_topics WHERE code = 'quy-che-dan-chu'`).Scan(&topic); err != nil {
+			t.Fatal(err)
+		}
+		progID, err := svc.CreateProgramme(ctx, staff, inspection.ProgrammeInput{UnitID: o.Root.ID, Year: year,
+			Items: []inspection.ItemInput{{Kind: inspection.KindInspect, TopicID: topic, Months: []int{3}, TargetIDs: []int64{a1.Node.ID, a2.Node.ID}, LeadID: o.People["canbo"]}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.ApproveProgramme(ctx, staff, progID); err != nil {
+			t.Fatal(err)
+		}
+		var itemID int64
+		if err := db.QueryRowContext(ctx, `SELECT id FROM inspection_items WHERE programme_id = ?`, progID).Scan(&itemID); err != nil {
+			t.Fatal(err)
+		}
+		d := func(md string) string { return fmt.Sprintf("%d-%s", year, md) }
+		rin := inspection.RoundInput{ItemID: itemID, DecisionNo: "12-QĐ/ĐUK", DecisionOn: d("01-05"), HeadID: o.People["canbo"],
+			MemberIDs: []int64{a1.People[0]}, StartsOn: d("01-15"), EndsOn: d("01-20"), ReportDue: d("01-10")}
+		notes := `SELECT COUNT(*) FROM notifications WHERE kind = 'inspection.round'`
+		_, err = svc.OpenRound(ctx, staff, rin)
+		wantErr(t, err, apperr.Invalid, "không thể là thành viên đoàn")
+		if n := count(t, db, notes); n != 0 {
+			t.Fatalf("a refused round sent %d notes", n)
+		}
+		rin.MemberIDs = []int64{a3.People[0]}
+		roundID, err := svc.OpenRound(ctx, staff, rin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := fmt.Sprintf("/inspections/rounds/%d#target-%d", roundID, a1.Node.ID)
+		rows, err := db.QueryContext(ctx, `SELECT u.username, n.title, n.body FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'inspection.round' AND n.link = ? ORDER BY u.username`, link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var told []string
+		for rows.Next() {
+			var user, title, body string
+			if err := rows.Scan(&user, &title, &body); err != nil {
+				t.Fatal(err)
+			}
+			told = append(told, user)
+			if !strings.Contains(title, a1.Node.Name) || !strings.Contains(title, "12-QĐ/ĐUK") ||
+				!strings.Contains(body, fmt.Sprintf("10/01/%d", year)) || !strings.Contains(body, "Kiểm tra") {
+				t.Errorf("the note to %s: %q / %q", user, title, body)
+			}
+		}
+		rows.Close()
+		if got := strings.Join(told, ","); got != "bithu1,thutruong1" {
+			t.Fatalf("agency 1's notice went to %q, want its secretary and head (bithu1,thutruong1)", got)
+		}
+		// Agency 2's notice goes to its own managers only, and nobody is told of a unit
+		// they do not manage.
+		if n := count(t, db, `SELECT COUNT(*) FROM notifications n WHERE n.kind = 'inspection.round' AND n.link = ?
+			AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = n.user_id AND g.unit_id = ?)`, fmt.Sprintf("/inspections/rounds/%d#target-%d", roundID, a2.Node.ID), a2.Node.ID); n != 0 {
+			t.Fatalf("%d notes about agency 2 to people who do not manage it", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'inspection.round' AND u.username IN ('canbo', 'dangvien1', 'congdoan1')`); n != 0 {
+			t.Fatalf("%d notes to the opener, a member or a mass organisation's officer", n)
+		}
+	})
+}
+
+// TestInspectionRemindsTheTeam: an overdue recommendation reminds the team's side — the
+// round's head and the one who issued the conclusion — once per deadline; one not yet due
+// and one accepted do not.
+func TestInspectionRemindsTheTeam(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		var o *demo.Org
+		capture := func(ctx context.Context, db *sqldb.DB, got *demo.Org) error { o = got; return nil }
+		if _, err := demo.Load(ctx, db, "mat-khau-demo-2026", capture); err != nil {
+			t.Fatal(err)
+		}
+		who := func(u string) *org.Principal {
+			p, err := org.LoadPrincipal(ctx, db, o.Users[u])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		plans := plan.NewService(db)
+		svc := inspection.NewService(db, plans)
+		admin, head := who("admin"), who("thutruong1")
+		a1, a3 := o.Agencies[0], o.Agencies[2]
+		year := o.CurrentYear
+		var topic int64
+		if err := db.QueryRowContext(ctx, `SELECT id FROM inspection_topics WHERE code = 'quy-che-dan-chu'`).Scan(&topic); err != nil {
+			t.Fatal(err)
+		}
+		progID, err := svc.CreateProgramme(ctx, admin, inspection.ProgrammeInput{UnitID: o.Root.ID, Year: year,
+			Items: []inspection.ItemInput{{Kind: inspection.KindInspect, TopicID: topic, Months: []int{3}, TargetIDs: []int64{a1.Node.ID}, LeadID: o.People["canbo"]}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.ApproveProgramme(ctx, admin, progID); err != nil {
+			t.Fatal(err)
+		}
+		var itemID int64
+		if err := db.QueryRowContext(ctx, `SELECT id FROM inspection_items WHERE programme_id = ?`, progID).Scan(&itemID); err != nil {
+			t.Fatal(err)
+		}
+		d := func(md string) string { return fmt.Sprintf("%d-%s", year, md) }
+		roundID, err := svc.OpenRound(ctx, admin, inspection.RoundInput{ItemID: itemID, DecisionNo: "12-QĐ/ĐUK", DecisionOn: d("01-05"), HeadID: o.People["canbo"],
+			MemberIDs: []int64{a3.People[0]}, StartsOn: d("01-15"), EndsOn: d("01-20"), ReportDue: d("01-10")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Issued two months before today: 5 working days have run out, 500 have not.
+		issued := db.Now().AddDate(0, -2, 0).Format("2006-01-02")
+		if err := svc.Conclude(ctx, admin, roundID, inspection.ConclusionInput{Number: "05-TB/ĐUK", IssuedOn: issued, Text: "Kết luận.",
+			Recommendations: []inspection.RecommendationInput{
+				{TargetID: a1.Node.ID, Content: "Kiến nghị quá hạn", LeadID: a1.Head, DueDays: 5},
+				{TargetID: a1.Node.ID, Content: "Kiến nghị còn hạn", LeadID: a1.Head, DueDays: 500},
+				{TargetID: a1.Node.ID, Content: "Kiến nghị đã nghiệm thu", LeadID: a1.Head, DueDays: 5}}}); err != nil {
+			t.Fatal(err)
+		}
+		var recOverdue, taskDone int64
+		if err := db.QueryRowContext(ctx, `SELECT id FROM inspection_recommendations WHERE round_id = ? AND seq = 1`, roundID).Scan(&recOverdue); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRowContext(ctx, `SELECT task_id FROM inspection_recommendations WHERE round_id = ? AND seq = 3`, roundID).Scan(&taskDone); err != nil {
+			t.Fatal(err)
+		}
+		if err := plans.Complete(ctx, head, taskDone, plan.ReportInput{Body: "Đã làm."}); err != nil {
+			t.Fatal(err)
+		}
+		if err := plans.Accept(ctx, admin, taskDone, plan.ReportInput{Body: "Đạt."}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := svc.Remind(ctx, db.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("reminded %d recommendations, want 1 (the overdue one)", n)
+		}
+		rows, err := db.QueryContext(ctx, `SELECT u.username, n.link, n.body FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'inspection.overdue' ORDER BY u.username`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var told []string
+		for rows.Next() {
+			var user, link, body string
+			if err := rows.Scan(&user, &link, &body); err != nil {
+				t.Fatal(err)
+			}
+			told = append(told, user)
+			if link != fmt.Sprintf("/inspections/rounds/%d#rec-%d", roundID, recOverdue) || !strings.Contains(body, "Kiến nghị quá hạn") || !strings.Contains(body, "12-QĐ/ĐUK") {
+				t.Errorf("the note to %s: %s %q", user, link, body)
+			}
+		}
+		rows.Close()
+		if got := strings.Join(told, ","); got != "admin,canbo" {
+			t.Fatalf("the team's reminder went to %q, want the one who concluded and the round's head (admin,canbo)", got)
+		}
+		if n, err := svc.Remind(ctx, db.Now()); err != nil || n != 0 {
+			t.Fatalf("a second run reminded %d (%v), want 0", n, err)
+		}
+		if c := count(t, db, `SELECT COUNT(*) FROM notifications WHERE kind = 'inspection.overdue'`); c != 2 {
+			t.Fatalf("notes after the second run = %d, want 2", c)
+		}
+	})
+}

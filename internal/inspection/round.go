@@ -7,6 +7,7 @@ import (
 
 	"danvan/internal/apperr"
 	"danvan/internal/audit"
+	"danvan/internal/notify"
 	"danvan/internal/org"
 	"danvan/internal/sqldb"
 )
@@ -31,10 +32,11 @@ func (s *Service) OpenRound(ctx context.Context, p *org.Principal, in RoundInput
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
 		var unitID int64
-		var path, status string
+		var path, status, kind, topic string
 		var year int
-		if err := tx.QueryRowContext(ctx, `SELECT p.unit_id, p.unit_path, p.status, p.year FROM inspection_items i JOIN inspection_programmes p ON p.id = i.programme_id WHERE i.id = ?`,
-			in.ItemID).Scan(&unitID, &path, &status, &year); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT p.unit_id, p.unit_path, p.status, p.year, i.kind, tp.name FROM inspection_items i JOIN inspection_programmes p ON p.id = i.programme_id
+			JOIN inspection_topics tp ON tp.id = i.topic_id WHERE i.id = ?`,
+			in.ItemID).Scan(&unitID, &path, &status, &year, &kind, &topic); err != nil {
 			return apperr.New(apperr.NotFound, op, "Không tìm thấy nội dung của chương trình.")
 		}
 		if !p.CanPath(org.ManageInspection, path) {
@@ -119,8 +121,58 @@ func (s *Service) OpenRound(ctx context.Context, p *org.Principal, in RoundInput
 				return apperr.Wrap(op, err)
 			}
 		}
+		// The notice to the target units, in the round's transaction: a round opened is a
+		// round announced. Those who manage each target (a grant on the unit itself that
+		// runs its plans, as they send its self-report) get an in-app note, which also goes
+		// into their daily digest mail — as the draft rounds announce theirs.
+		body := fmt.Sprintf("%s: %s. Đoàn làm việc từ %s đến %s; hạn gửi báo cáo tự kiểm tra %s.", KindLabel(kind), topic, vnDate(in.StartsOn), vnDate(in.EndsOn), vnDate(in.ReportDue))
+		for _, t := range targets {
+			users, err := managersOf(ctx, tx, t.id)
+			if err != nil {
+				return apperr.Wrap(op, err)
+			}
+			for _, u := range users {
+				if u == p.UserID {
+					continue
+				}
+				if err := notify.Send(ctx, tx, notify.Note{UserID: u, Kind: "inspection.round", Title: "Thông báo kiểm tra, giám sát " + t.name + " theo Quyết định " + bareNo(n.Display()),
+					Body: body, Link: fmt.Sprintf("/inspections/rounds/%d#target-%d", id, t.id)}); err != nil {
+					return err
+				}
+			}
+		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: unitID, Entity: "inspection_round", EntityID: id, Action: "open",
 			Summary: fmt.Sprintf("Thành lập đoàn kiểm tra, giám sát theo Quyết định %s (%d đơn vị, %d thành viên)", n.Display(), len(targets), len(team)), After: in})
 	})
 	return id, err
+}
+
+// managersOf are the accounts told about a round on unit: active users granted, on the
+// unit itself, a role that manages its plans (not the administrators, who see all).
+func managersOf(ctx context.Context, tx *sqldb.Tx, unit int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT g.user_id, g.role FROM role_grants g JOIN users u ON u.id = g.user_id WHERE g.unit_id = ? AND u.disabled = FALSE ORDER BY g.user_id`, unit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var uid int64
+		var role org.Role
+		if err := rows.Scan(&uid, &role); err != nil {
+			return nil, err
+		}
+		if role != org.RoleAdmin && org.RoleAllows(role, org.ManagePlan) && (len(out) == 0 || out[len(out)-1] != uid) {
+			out = append(out, uid)
+		}
+	}
+	return out, rows.Err()
+}
+
+// vnDate writes a YYYY-MM-DD date as dd/mm/yyyy.
+func vnDate(d string) string {
+	if len(d) != 10 {
+		return d
+	}
+	return d[8:10] + "/" + d[5:7] + "/" + d[:4]
 }

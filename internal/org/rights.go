@@ -128,7 +128,12 @@ var allowed = map[Action][]Role{
 
 	ViewPlan:   everyone,
 	ManagePlan: {RoleStaff, RoleManager},
-	AssignTask: {RoleStaff, RoleManager},
+	// The inspection staff (RoleInspector) issue the committee's conclusions, whose
+	// recommendations are tasks assigned to the target units in the committee's name, and
+	// accept or return what the targets report: the committee entrusts that follow-up to
+	// them, so they assign tasks in the subtree where they inspect. They still approve
+	// nothing else (no plans, models or units).
+	AssignTask: {RoleStaff, RoleManager, RoleInspector},
 
 	ViewDraft:    everyone,
 	ManageDraft:  {RoleStaff, RoleManager},
@@ -332,4 +337,13 @@ func PathIDs(path string) []int64 {
 		}
 	}
 	return ids
+}
+
+// RightsVersion is a number that moves whenever an account, a grant or a unit's name or
+// path changes (database triggers, migration 0009): a principal loaded at one version is
+// still right while the number has not moved.
+func RightsVersion(ctx context.Context, q sqldb.Querier) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, `SELECT n FROM rights_version WHERE id = 1`).Scan(&n)
+	return n, apperr.Wrap("org.RightsVersion", err)
 }

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -184,11 +185,50 @@ func submit(client *http.Client, base string, unit int64, n int) (string, int, e
 	return "", res.StatusCode, nil
 }
 
-// TestCrashKeepsEveryAcknowledgedWrite: 50 clients submit public petitions as fast as the
-// server answers; the process is killed with SIGKILL in the middle of the burst and
-// started again on the same data. Every petition whose tracking code a citizen was shown
-// must be there, whole: its deadline steps and its audit entry, written in the same
-// transaction. While it ran, no client got a 5xx or "database is locked".
+// postForm sends a urlencoded form and reports whether the server acknowledged it with
+// the redirect a user would follow (303 to want), the status otherwise.
+func postForm(client *http.Client, target string, form url.Values, want string) (bool, int, error) {
+	req, _ := http.NewRequest("POST", target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := client.Do(req)
+	if err != nil {
+		return false, 0, err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return false, res.StatusCode, err
+	}
+	return res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == want, res.StatusCode, nil
+}
+
+// noRedirect keeps a 303 as the answer, so the acknowledgement is the redirect itself.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// signIn returns the session cookie of a demo account.
+func signIn(t *testing.T, base, username string) *http.Cookie {
+	t.Helper()
+	c := &http.Client{CheckRedirect: noRedirect}
+	res, err := c.PostForm(base+"/login", url.Values{"username": {username}, "password": {demoPassword}, "next": {"/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for _, ck := range res.Cookies() {
+		if ck.Value != "" {
+			return ck
+		}
+	}
+	t.Fatalf("sign-in of %s: status %d and no session cookie", username, res.StatusCode)
+	return nil
+}
+
+// TestCrashKeepsEveryAcknowledgedWrite: 50 clients write as fast as the server answers —
+// public petitions, progress reports on a task (signed in) and citizens' comments on a
+// public draft; the process is killed with SIGKILL in the middle of the burst and started
+// again on the same data. Every write a user was shown as done must be there, whole: a
+// petition with its deadline steps and its audit entry, a report or a comment with its
+// audit entry, each written in the same transaction. While it ran, no client got a 5xx or
+// "database is locked".
 func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the real binary twice and drives it with 50 clients")
@@ -222,10 +262,29 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 				t.Fatalf("demo agency STP: %v", err)
 			}
 
+			// A task that a demo account leads (it reports progress on it, signed in) and the
+			// demo's public consultation round (citizens comment on it without an account).
+			var taskID int64
+			var lead string
+			if err := db.QueryRowContext(ctx, `SELECT t.id, u.username FROM tasks t JOIN users u ON u.person_id = t.lead_id
+				WHERE t.status IN ('open', 'doing') AND u.disabled = FALSE ORDER BY t.id LIMIT 1`).Scan(&taskID, &lead); err != nil {
+				t.Fatalf("a demo task with a lead who has an account: %v", err)
+			}
+			var roundID int64
+			now := sqldb.FormatTime(time.Now().UTC())
+			if err := db.QueryRowContext(ctx, `SELECT id FROM draft_rounds WHERE public = TRUE AND opens_at <= ? AND closes_at > ? ORDER BY id LIMIT 1`, now, now).Scan(&roundID); err != nil {
+				t.Fatalf("the demo's open public round: %v", err)
+			}
+			session := signIn(t, in.base, lead)
+			taskURL := "/tasks/" + strconv.FormatInt(taskID, 10)
+			roundURL := "/gop-y/" + strconv.FormatInt(roundID, 10)
+
 			const clients = 50
 			var (
 				mu          sync.Mutex
-				acked       []string
+				acked       []string // tracking codes of petitions
+				reports     []string // bodies of task reports
+				comments    []string // bodies of citizens' comments
 				bad         = map[int]int{}
 				sent        atomic.Int64
 				stop        atomic.Bool
@@ -235,15 +294,46 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 				killedAt    time.Time
 				ackedAtKill int
 			)
-			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+			client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}, CheckRedirect: noRedirect}
 			began := time.Now()
+			// Each client writes one kind: a public petition, a progress report on the task
+			// (signed in), or a citizen's comment on the public round.
 			for c := 0; c < clients; c++ {
 				wg.Add(1)
 				go func(c int) {
 					defer wg.Done()
 					for i := 0; !stop.Load(); i++ {
 						n := int(sent.Add(1))
-						code, status, err := submit(client, in.base, unit, n)
+						var (
+							ok     bool
+							status int
+							err    error
+							mark   string
+							list   *[]string
+						)
+						switch c % 3 {
+						case 0:
+							var code string
+							code, status, err = submit(client, in.base, unit, n)
+							ok, mark, list = code != "", code, &acked
+						case 1:
+							mark, list = fmt.Sprintf("Báo cáo tiến độ số %d của đợt ghi thử", n), &reports
+							form := url.Values{"body": {mark}, "percent": {strconv.Itoa(n % 100)}, "form_nonce": {fmt.Sprintf("crash-r-%d-%d", n, time.Now().UnixNano())}}
+							req, _ := http.NewRequest("POST", in.base+taskURL+"/report", strings.NewReader(form.Encode()))
+							req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+							req.AddCookie(session)
+							var res *http.Response
+							if res, err = client.Do(req); err == nil {
+								_, err = io.Copy(io.Discard, res.Body)
+								res.Body.Close()
+								status = res.StatusCode
+								ok = status == http.StatusSeeOther && res.Header.Get("Location") == taskURL
+							}
+						default:
+							mark, list = fmt.Sprintf("Góp ý số %d: đề nghị làm rõ thời hạn lấy ý kiến.", n), &comments
+							ok, status, err = postForm(client, in.base+roundURL, url.Values{"name": {"Người góp ý " + strconv.Itoa(n)},
+								"contact": {"0912000111"}, "body": {mark}, "part_id": {"0"}, "form_nonce": {fmt.Sprintf("crash-c-%d-%d", n, time.Now().UnixNano())}}, roundURL)
+						}
 						if err != nil {
 							// After the kill a dead connection is expected (not acknowledged,
 							// so not looked for); before it, it would be a crash we did not cause.
@@ -253,8 +343,8 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 							continue
 						}
 						mu.Lock()
-						if code != "" {
-							acked = append(acked, code)
+						if ok {
+							*list = append(*list, mark)
 						} else {
 							bad[status]++
 						}
@@ -265,15 +355,15 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 			// Kill once the burst is well under way, so transactions are in flight.
 			for {
 				mu.Lock()
-				n := len(acked)
+				n := len(acked) + len(reports) + len(comments)
 				mu.Unlock()
-				if n >= 300 || time.Since(began) > 60*time.Second {
+				if n >= 450 || time.Since(began) > 60*time.Second {
 					break
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
 			mu.Lock()
-			ackedAtKill = len(acked)
+			ackedAtKill = len(acked) + len(reports) + len(comments)
 			mu.Unlock()
 			killedAt = time.Now()
 			killed.Store(true)
@@ -283,8 +373,8 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 			stop.Store(true)
 			wg.Wait()
 			burst := killedAt.Sub(began)
-			t.Logf("%s: %d petitions acknowledged in %v by %d clients (%.0f writes/s), %d when SIGKILL was sent; %d requests sent",
-				engine, len(acked), burst.Round(time.Millisecond), clients, float64(ackedAtKill)/burst.Seconds(), ackedAtKill, sent.Load())
+			t.Logf("%s: %d petitions, %d task reports, %d comments acknowledged in %v by %d clients (%.0f writes/s), %d when SIGKILL was sent; %d requests sent",
+				engine, len(acked), len(reports), len(comments), burst.Round(time.Millisecond), clients, float64(ackedAtKill)/burst.Seconds(), ackedAtKill, sent.Load())
 			for status, n := range bad {
 				if status >= 500 || status == 0 {
 					t.Errorf("%d answers with status %d before the kill", n, status)
@@ -341,7 +431,49 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 			}
 			t.Logf("%s: after SIGKILL and restart, %d of %d acknowledged petitions found, %d whole", engine, found, len(acked), whole)
 			if len(acked) < 50 {
-				t.Errorf("only %d writes acknowledged before the kill: the burst proves little", len(acked))
+				t.Errorf("only %d petitions acknowledged before the kill: the burst proves little", len(acked))
+			}
+			// Every acknowledged report is there once, with its audit entry (the audit's
+			// "after" holds the body).
+			for _, body := range reports {
+				var n, audits int
+				if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM task_reports WHERE task_id = ? AND body = ?`, taskID, body).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'task' AND entity_id = ? AND after LIKE ?`, taskID, "%"+body+"%").Scan(&audits); err != nil {
+					t.Fatal(err)
+				}
+				if n != 1 || audits != 1 {
+					t.Errorf("task report %q: %d rows and %d audit entries after restart, want 1 and 1", body, n, audits)
+				}
+			}
+			for _, body := range comments {
+				var id int64
+				if err := db.QueryRowContext(ctx, `SELECT id FROM draft_comments WHERE round_id = ? AND body = ?`, roundID, body).Scan(&id); err != nil {
+					t.Errorf("comment %q was acknowledged and is gone: %v", body, err)
+					continue
+				}
+				var audits int
+				if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'draft_comment' AND entity_id = ?`, id).Scan(&audits); err != nil {
+					t.Fatal(err)
+				}
+				if audits != 1 {
+					t.Errorf("comment %d: %d audit entries, want 1", id, audits)
+				}
+			}
+			if len(reports) < 50 || len(comments) < 50 {
+				t.Errorf("only %d task reports and %d comments acknowledged before the kill: the burst proves little", len(reports), len(comments))
+			}
+			// The session made before the kill still holds after the restart (sessions are in the database).
+			req, _ := http.NewRequest("GET", again.base+taskURL, nil)
+			req.AddCookie(session)
+			if res, err := (&http.Client{CheckRedirect: noRedirect}).Do(req); err != nil {
+				t.Fatal(err)
+			} else {
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					t.Errorf("the task page with the session of before the kill: %d, want 200", res.StatusCode)
+				}
 			}
 		})
 	}

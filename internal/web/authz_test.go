@@ -72,7 +72,7 @@ const (
 // ruleOf finds a route's rule in authzRules or in a domain's own table (the democracy
 // module keeps its rules beside its pages' tests, so parallel work does not collide here).
 func ruleOf(pattern string) (rule, bool) {
-	for _, rules := range []map[string]rule{authzRules, conferenceAuthzRules, boardAuthzRules, democracyOverviewAuthzRules, disclosureAuthzRules, newsAuthzRules} {
+	for _, rules := range []map[string]rule{authzRules, conferenceAuthzRules, boardAuthzRules, democracyOverviewAuthzRules, disclosureAuthzRules, newsAuthzRules, inspectionAuthzRules} {
 		if r, ok := rules[pattern]; ok {
 			return r, true
 		}

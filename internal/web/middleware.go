@@ -133,7 +133,7 @@ func (s *Server) identify(h http.Handler) http.Handler {
 		}
 		var p *org.Principal
 		if userID != 0 {
-			loaded, err := org.LoadPrincipal(ctx, s.DB, userID)
+			loaded, err := s.principals.load(ctx, s.DB, userID)
 			if err != nil {
 				// A disabled or deleted account: forget the session.
 				_ = s.sessions.Destroy(ctx)

@@ -25,6 +25,7 @@ import (
 	"danvan/internal/emulation"
 	"danvan/internal/export"
 	"danvan/internal/figures"
+	"danvan/internal/inspection"
 	"danvan/internal/news"
 	"danvan/internal/notify"
 	"danvan/internal/org"
@@ -81,6 +82,8 @@ type Deps struct {
 
 	News *news.Service // the public portal's news page
 
+	Inspections *inspection.Service // inspection and supervision: programmes, rounds, conclusions
+
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
 
@@ -102,7 +105,9 @@ type Server struct {
 	mux      *http.ServeMux
 	views    *views
 	sessions *scs.SessionManager
-	handler  http.Handler
+	// principals are the signed-in principals loaded on this instance (principals.go).
+	principals principals
+	handler    http.Handler
 	// fileAccess maps an attachment owner type to the check of who may see it.
 	fileAccess map[string]FileAccess
 	patterns   []string   // every registered route (Routes)
@@ -132,9 +137,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	sm := d.Sessions
 	if sm == nil {
 		sm = scs.New()
-		sm.Store = auth.SessionStore{DB: d.DB}
+		sm.Store = auth.SessionStore{DB: d.DB, Idle: auth.SessionIdle} // the idle timeout is the store's: see SessionStore
 		sm.Lifetime = 12 * time.Hour
-		sm.IdleTimeout = 4 * time.Hour
 		sm.Cookie.Name = "danvan_session"
 		sm.Cookie.HttpOnly = true
 		sm.Cookie.SameSite = http.SameSiteLaxMode
@@ -209,6 +213,7 @@ func (s *Server) routes() {
 	s.draftRoutes()
 	s.modelRoutes()
 	s.democracyRoutes()
+	s.inspectionRoutes()
 	s.newsRoutes()
 	s.searchRoutes()
 	s.dashboardRoutes()

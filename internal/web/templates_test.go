@@ -95,6 +95,9 @@ func samplePages() map[string]any {
 	for k, v := range modelSamples(page, unit) {
 		out[k] = v
 	}
+	for k, v := range inspectionSamples(page) {
+		out[k] = v
+	}
 	for k, v := range reportSamples(page, unit) {
 		out[k] = v
 	}
