@@ -33,6 +33,7 @@ import (
 	"danvan/internal/petition"
 	"danvan/internal/plan"
 	"danvan/internal/ratelimit"
+	"danvan/internal/report"
 	"danvan/internal/sqldb"
 	"danvan/internal/web"
 	"danvan/internal/work"
@@ -74,6 +75,9 @@ type App struct {
 	// evidence pack, in the order their blocks are shown.
 	Figures []figures.Source
 
+	// Reports are the periodic reports (sơ kết, tổng kết), reading a.Figures.
+	Reports *report.Service
+
 	// Limiter counts the public forms' submissions per address in the database, shared by
 	// every instance (--public-rate).
 	Limiter *ratelimit.Limiter
@@ -81,6 +85,9 @@ type App struct {
 	// Tasks are the periodic background work of the domains (reminders, digests),
 	// appended in Open, one block per domain, and run by StartWorkers.
 	Tasks []jobs.Task
+
+	// digest is the daily digest task's, to which domains add their calendar mails.
+	digest *notify.Digest
 
 	workers sync.WaitGroup
 	stop    context.CancelFunc
@@ -200,6 +207,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	newsSvc := news.NewService(db, a.Files)
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("news_articles", "unit_path"), org.ReplacePathPrefix("news_feedback", "unit_path"))
 
+	// Reports read every domain's figures through a.Figures (the dashboard's sources): built
+	// last, after every domain has added its source.
+	a.Reports = report.NewService(db, a.Org, a.Figures)
+	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("reports", "unit_path"), org.ReplacePathPrefix("report_calls", "unit_path"))
+	// The month's summary to each committee secretary and the reminders before a report
+	// is due go out with the daily digest.
+	a.digest.Periodic = append(a.digest.Periodic, a.Reports)
+
 	proxies, err := config.ParseProxies(cfg.TrustedProxies)
 	if err != nil {
 		db.Close()
@@ -207,7 +222,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	}
 	a.Web, err = web.New(web.Config{BaseURL: cfg.BaseURL, SecureCookie: cfg.SecureCookies(), OrgName: cfg.OrgName, PublicRateLimit: cfg.PublicRate, TrustedProxies: proxies},
 		web.Deps{DB: db, Org: a.Org, Auth: a.Auth, Files: a.Files, Notify: a.Notify, Logger: logger, Work: sources, Calendar: a.Cal, Printer: a.Printer, Limiter: a.Limiter,
-			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Inspections: a.Inspections, Figures: a.Figures})
+			Petitions: a.Petitions, CalendarDays: a.CalendarDays, Plans: a.Plans, Drafts: a.Drafts, Models: a.Models, Conferences: a.Conferences, Disclosures: disclosures, News: newsSvc, Inspections: a.Inspections, Figures: a.Figures, Reports: a.Reports})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -26,6 +26,8 @@ func (a *App) demoLoaders() []demo.Loader {
 		demo.Disclosures,
 		demo.News,
 		demo.Inspections(a.Figures), // after Models, which makes the account kiemtra
+		// Last: the reports freeze the figures of everything loaded before them.
+		demo.Reports(a.Figures),
 	}
 }
 

@@ -26,8 +26,9 @@ func (a *App) foundationTasks() ([]jobs.Task, error) {
 	if base == "" {
 		base = "http://" + a.Config.Addr
 	}
-	digest := &notify.Digest{DB: a.DB, BaseURL: base}
-	return []jobs.Task{s.Task(15 * time.Second), digest.Task(15 * time.Minute),
+	// Domains add their calendar mails to a.digest.Periodic in Open, after this.
+	a.digest = &notify.Digest{DB: a.DB, BaseURL: base}
+	return []jobs.Task{s.Task(15 * time.Second), a.digest.Task(15 * time.Minute),
 		{Name: "foundation.cleanup", Every: time.Hour, Run: a.cleanup},
 		// Every 10 minutes: the rate_counts table then holds at most the addresses of the
 		// last 11 minutes.

@@ -30,9 +30,34 @@ func DigestDue(t time.Time) bool {
 // arrive after today's digest wait for tomorrow's. People without an e-mail address (on
 // their account or their person record) get no mail; their notifications are marked
 // digested all the same so they are not scanned again.
+//
+// Periodic sources ride on the same run: mails due on a calendar rather than caused by a
+// notification (the month's summary of a committee's figures, the reminder before a
+// report is due). Each is sent once by its key, to the address the digest would use,
+// from the digest hour on.
 type Digest struct {
 	DB      *sqldb.DB
 	BaseURL string // prefix for relative links ("/petitions/5")
+	// Periodic are the domains' calendar mails, asked on every run after the day's digests.
+	Periodic []Periodic
+}
+
+// Periodic is a domain's source of calendar mails for the digest run.
+type Periodic interface {
+	// DueMails lists the mails due at now. It must be cheap: a mail whose key was already
+	// sent is skipped before its Compose runs, so the work of writing one is done once.
+	DueMails(ctx context.Context, now time.Time) ([]PeriodicMail, error)
+}
+
+// PeriodicMail is one calendar mail to one person.
+type PeriodicMail struct {
+	UserID int64
+	// Key is stable for the mail ("report.month:12:5:2026-11"): the outbox's dedupe key is
+	// "periodic:"+Key, so a re-run or a second instance sends it once.
+	Key string
+	// Compose writes the mail; name is the person's display name, links may be relative
+	// (the digest's BaseURL is put before them).
+	Compose func(ctx context.Context, name string) (subject, body string, err error)
 }
 
 // Task returns the digest as a background task checked every every.
@@ -53,6 +78,84 @@ func (d *Digest) Run(ctx context.Context, now time.Time) (int, error) {
 		return 0, nil
 	}
 	day := now.In(vietnam).Format(sqldb.DateLayout)
+	n, err := d.daily(ctx, day)
+	if err != nil {
+		return n, err
+	}
+	for _, src := range d.Periodic {
+		k, err := d.periodic(ctx, src, now)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// periodic sends a source's due mails that have not gone out yet.
+func (d *Digest) periodic(ctx context.Context, src Periodic, now time.Time) (int, error) {
+	due, err := src.DueMails(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range due {
+		key := "periodic:" + m.Key
+		var one int
+		if d.DB.QueryRowContext(ctx, `SELECT 1 FROM mail_outbox WHERE dedupe_key = ?`, key).Scan(&one) == nil {
+			continue
+		}
+		name, email, ok, err := recipient(ctx, d.DB, m.UserID)
+		if err != nil {
+			return n, err
+		}
+		if !ok {
+			continue
+		}
+		subject, body, err := m.Compose(ctx, name)
+		if err != nil {
+			return n, fmt.Errorf("periodic mail %s: %w", m.Key, err)
+		}
+		body = d.absolute(body)
+		err = d.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+			return Enqueue(ctx, tx, Mail{To: email, Subject: subject, Body: body, DedupeKey: key})
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// absolute puts BaseURL before the relative links that start a line's text ("  /reports/5").
+func (d *Digest) absolute(body string) string {
+	base := strings.TrimRight(d.BaseURL, "/")
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(t, "/") && !strings.HasPrefix(t, "//") {
+			lines[i] = l[:len(l)-len(t)] + base + t
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// recipient is the name and address a person's mail goes to: the account's e-mail, else
+// the person record's; ok is false when there is none or the account is disabled.
+func recipient(ctx context.Context, q sqldb.Querier, uid int64) (name, email string, ok bool, err error) {
+	var disabled bool
+	err = q.QueryRowContext(ctx, `SELECT u.display_name, CASE WHEN u.email <> '' THEN u.email ELSE COALESCE(p.email, '') END, u.disabled
+		FROM users u LEFT JOIN people p ON p.id = u.person_id WHERE u.id = ?`, uid).Scan(&name, &email, &disabled)
+	if err != nil {
+		return "", "", false, err
+	}
+	_, perr := mail.ParseAddress(email)
+	return name, email, perr == nil && !disabled, nil
+}
+
+// daily writes the day's digests of notifications.
+func (d *Digest) daily(ctx context.Context, day string) (int, error) {
 	n := 0
 	var after int64
 	for {

@@ -102,6 +102,13 @@ const (
 
 	ViewInspection   Action = "inspection.view"
 	ManageInspection Action = "inspection.manage" // programmes, rounds, findings of a committee
+
+	// Periodic reports (internal/report): a unit's own committee writes and submits its
+	// report; the level above receives or returns it. Writing is further kept from the
+	// receiving level (report.Service), so the reviewer is never the author.
+	ViewReport    Action = "report.view"
+	WriteReport   Action = "report.write"
+	ReceiveReport Action = "report.receive"
 )
 
 var everyone = []Role{RoleAdmin, RoleStaff, RoleManager, RoleMassOrg, RoleHandler, RoleInspector, RoleEditor, RoleMember}
@@ -145,6 +152,10 @@ var allowed = map[Action][]Role{
 
 	ViewInspection:   {RoleStaff, RoleManager, RoleMassOrg, RoleInspector},
 	ManageInspection: {RoleStaff, RoleInspector},
+
+	ViewReport:    {RoleStaff, RoleManager, RoleInspector},
+	WriteReport:   {RoleStaff, RoleManager},
+	ReceiveReport: {RoleStaff, RoleManager},
 }
 
 // RoleAllows reports whether role may perform action.

@@ -68,6 +68,7 @@ const (
 	qToken    = `SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN people x ON x.id = u.person_id WHERE x.unit_path LIKE ? ORDER BY t.id LIMIT 1`
 	qGrant    = `SELECT g.id FROM role_grants g JOIN units u ON u.id = g.unit_id WHERE u.path LIKE ? ORDER BY g.id LIMIT 1`
 	qFile     = `SELECT a.id FROM attachments a JOIN petitions p ON a.owner_type = 'petition' AND p.id = a.owner_id WHERE p.unit_path LIKE ? ORDER BY a.id LIMIT 1`
+	qReport   = `SELECT id FROM reports WHERE unit_path LIKE ? ORDER BY id LIMIT 1`
 	qImport   = `SELECT i.id FROM people_imports i JOIN users u ON u.id = i.created_by JOIN people x ON x.id = u.person_id WHERE x.unit_path LIKE ? ORDER BY i.id LIMIT 1`
 )
 
@@ -119,6 +120,19 @@ var authzRules = map[string]rule{
 	"GET /dashboard":                   {who: signedIn},
 	"GET /dashboard.xlsx":              {who: signedIn},
 	"GET /api/v1/dashboard":            {who: signedIn},
+	"GET /reports":                     {who: signedIn, note: "the reader's own unit, or ?unit= within reach"},
+	"GET /reports/new":                 {who: signedIn, note: "?unit= out of reach is 404; writing is for the unit's own committee"},
+	"POST /reports":                    {who: signedIn, note: "unit_id in the form: out of reach is 404 (internal/report tests)"},
+	"POST /reports/calls":              {who: signedIn, note: "unit_id in the form: only ReceiveReport on it sets a call"},
+	"GET /reports/{id}":                {who: scoped, ids: map[string]string{"id": qReport}},
+	"POST /reports/{id}/narrative":     {who: scoped, ids: map[string]string{"id": qReport}},
+	"GET /reports/{id}/submit":         {who: scoped, ids: map[string]string{"id": qReport}},
+	"POST /reports/{id}/submit":        {who: scoped, ids: map[string]string{"id": qReport}},
+	"POST /reports/{id}/receive":       {who: scoped, ids: map[string]string{"id": qReport}},
+	"POST /reports/{id}/return":        {who: scoped, ids: map[string]string{"id": qReport}},
+	"GET /reports/{id}/report.docx":    {who: scoped, ids: map[string]string{"id": qReport}},
+	"GET /reports/{id}/report.pdf":     {who: scoped, ids: map[string]string{"id": qReport}},
+	"GET /reports/{id}/tables.xlsx":    {who: scoped, ids: map[string]string{"id": qReport}},
 	"GET /api/v1/me":                   {who: signedIn},
 	"GET /api/v1/me/work":              {who: signedIn},
 

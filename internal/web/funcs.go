@@ -191,6 +191,7 @@ var navItems = []NavItem{
 	{"democracy", "Dân chủ cơ sở", "/democracy"},
 	{"inspections", "Kiểm tra, giám sát", "/inspections"},
 	{"dashboard", "Số liệu", "/dashboard"},
+	{"reports", "Báo cáo", "/reports"},
 	{"org", "Tổ chức", "/units"},
 	{"admin", "Quản trị", "/admin"},
 }

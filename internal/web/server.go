@@ -33,6 +33,7 @@ import (
 	"danvan/internal/petition"
 	"danvan/internal/plan"
 	"danvan/internal/ratelimit"
+	"danvan/internal/report"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
 )
@@ -85,6 +86,8 @@ type Deps struct {
 
 	// Figures are the domains' numbers for the dashboard (figures.Source, in the order shown).
 	Figures []figures.Source
+
+	Reports *report.Service // periodic reports (sơ kết, tổng kết) over the same Figures
 
 	// Imports runs people imports from .xlsx in the background (nil: one is made; the
 	// owner of the Server calls Close to stop its runs).
@@ -215,6 +218,7 @@ func (s *Server) routes() {
 	s.searchRoutes()
 	s.dashboardRoutes()
 	s.inspectionFactsRoutes()
+	s.reportRoutes()
 	s.route("/", s.metricsFor("notfound", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFound)
 	})))

@@ -18,6 +18,7 @@ import (
 	"danvan/internal/org"
 	"danvan/internal/org/peopleimport"
 	"danvan/internal/petition"
+	"danvan/internal/report"
 	"danvan/internal/work"
 )
 
@@ -114,6 +115,9 @@ func samplePages() map[string]any {
 	for k, v := range inspectionSamples(page) {
 		out[k] = v
 	}
+	for k, v := range reportSamples(page, unit) {
+		out[k] = v
+	}
 	// The global search: sections with matches, one out of time, the others named; empty; none.
 	out["search/results"] = searchPage{Page: page("Tìm kiếm"), Q: "chi bo <b>", Found: true, Sections: []searchSection{
 		{Key: "don-vi", Heading: "Đơn vị", Hits: []searchHit{{Label: unit.Name, Href: "/units/2", Detail: "Cơ quan"}}, More: true, AllURL: "/units?q=chi+bo"},
@@ -205,6 +209,41 @@ func petitionSamples(page func(string) Page) map[string]any {
 			Results: resultOptions(), Complexity: complexityOptions(pt.Kind), Today: "2026-12-01", SupportUnit: map[int64]bool{2: true}}
 	}
 	return out
+}
+
+// reportSamples are the periodic reports' pages: a draft with live figures and the
+// editor, a returned one with remarks, a submitted one as the level above sees it.
+func reportSamples(page func(string) Page, unit org.Unit) map[string]any {
+	blk := figures.Block{Key: "plans", Title: "Kế hoạch <b>", Figures: []figures.Figure{{Key: "done", Label: "Hoàn thành <i>", Value: 3, Href: "/tasks"}, {Key: "overdue", Label: "Quá hạn", Value: 2, Bad: true}},
+		ByChild: map[string][]int64{unit.Path: {3, 2}}}
+	v := report.Version{Version: 2, Achievements: "Kết quả <script>alert(1)</script>\n- ý hai", Weaknesses: "Hạn chế", NextTasks: "Nhiệm vụ", AuthorName: "Nguyễn <b>A</b>", CreatedAt: "2026-07-03T02:00:00Z"}
+	rep := report.Report{ID: 7, Unit: unit, Kind: report.SixMonth, From: "2026-01-01", To: "2026-06-30", Title: "Sơ kết công tác dân vận 6 tháng đầu năm 2026", Status: report.Draft, Version: 2,
+		Narrative: v, Versions: []report.Version{v, {Version: 1, AuthorName: "B"}}, DueOn: "2026-07-10", CanWrite: true,
+		Figures: report.Snapshot{TakenAt: "2026-07-03T02:00:00Z", Blocks: []figures.Block{blk}, Children: []report.Child{{ID: unit.ID, Name: unit.Name, Path: unit.Path}}},
+		Events:  []report.Event{{Action: "create", UserName: "Nguyễn <b>A</b>", At: "2026-07-01T02:00:00Z"}, {Action: "return", Remarks: "Bổ sung <script>alert(1)</script>", UserName: "C", At: "2026-07-04T02:00:00Z"}}}
+	returned := rep
+	returned.Status, returned.Remarks, returned.Frozen, returned.SubmittedAt = report.Returned, "Bổ sung <script>alert(1)</script>", true, "2026-07-03T02:00:00Z"
+	sent := rep
+	sent.Status, sent.CanWrite, sent.CanReceive, sent.Frozen, sent.SubmittedAt = report.Submitted, false, true, true, "2026-07-03T02:00:00Z"
+	show := func(r report.Report, old bool) reportShowPage {
+		pg := reportShowPage{Page: page("Báo cáo"), R: r, Today: "2026-12-01", Shown: r.Narrative, OldShown: old}
+		pg.Blocks = []blockView{makeBlockView(blk, []org.Unit{unit})}
+		return pg
+	}
+	board := report.Board{Unit: unit, Kind: report.SixMonth, From: "2026-01-01", To: "2026-06-30", Title: rep.Title, DueOn: "2026-07-10", NotSent: 2, Overdue: 1, CanReceive: true,
+		Children: []report.ChildStatus{{Unit: unit, ReportID: 7, Status: report.Submitted, SubmittedAt: "2026-07-03T02:00:00Z"}, {Unit: unit, Overdue: true}, {Unit: unit, ReportID: 8, Status: report.Draft}}}
+	return map[string]any{
+		"report/index": reportIndexPage{Page: page("Báo cáo"), Unit: unit, Units: []org.Unit{unit, unit}, CanWrite: true, Today: "2026-12-01", Year: 2026, Kinds: report.Kinds, Board: &board,
+			Reports: []report.Summary{{ID: 7, UnitName: unit.Name, Kind: report.SixMonth, From: "2026-01-01", To: "2026-06-30", Title: rep.Title, Status: report.Returned, Version: 2, SubmittedAt: "2026-07-03T02:00:00Z"}},
+			Calls:   []report.Call{{ID: 1, Kind: report.SixMonth, From: "2026-01-01", To: "2026-06-30", Title: rep.Title, DueOn: "2026-07-10"}}},
+		"report/index#empty": reportIndexPage{Page: page("Báo cáo"), Kinds: report.Kinds},
+		"report/new":         reportNewPage{Page: page("Lập báo cáo"), Unit: unit, Kinds: report.Kinds},
+		"report/show":        show(rep, false),
+		"report/show#old":    show(rep, true),
+		"report/show#ret":    show(returned, false),
+		"report/show#sent":   show(sent, false),
+		"report/submit":      show(rep, false),
+	}
 }
 
 func TestEveryPageTemplateRenders(t *testing.T) {
