@@ -67,7 +67,7 @@ func TestConferenceLife(t *testing.T) {
 		{"resolution", fmt.Sprintf("Thông qua Nghị quyết hội nghị cán bộ, công chức, viên chức, người lao động năm %d", year)},
 	} {
 		openAll()
-		step(t, ctx, "item kind "+it.kind, chromedp.Click(chromedp.CSS(`input[name="item_kind"][value="`+it.kind+`"]`)))
+		tick(t, ctx, `input[name="item_kind"][value="`+it.kind+`"]`, true)
 		fill(t, ctx, "#f-item_title", it.title)
 		want(click("add item", `form[action$="/items"] button[type="submit"]`), "after an item", "Đã thêm nội dung", it.title)
 	}
@@ -177,7 +177,7 @@ func TestConferenceLife(t *testing.T) {
 		t.Helper()
 		step(t, ctx, "clear the board's list", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name="board_member_ids"]').forEach(c => c.checked = false); undefined`))
 		for _, id := range ids {
-			step(t, ctx, "tick a member", chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="board_member_ids"][value="%d"]`, id))))
+			tick(t, ctx, fmt.Sprintf(`input[name="board_member_ids"][value="%d"]`, id), true)
 		}
 		selectOption(t, ctx, "#f-board_head_id", strconv.FormatInt(members[0], 10))
 		fill(t, ctx, "#f-board_votes_for", strconv.Itoa(present-2))

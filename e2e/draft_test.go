@@ -92,8 +92,8 @@ func TestDraftWalk(t *testing.T) {
 	if err := db.QueryRowContext(bg, `SELECT id FROM units WHERE kind = 'cong-doan' AND name = ?`, "Công đoàn Sở Tư pháp").Scan(&union); err != nil {
 		t.Fatalf("demo: công đoàn: %v", err)
 	}
-	step(t, ctx, "uncheck ban nữ công", chromedp.Click(chromedp.CSS("#u-"+strconv.FormatInt(women, 10))))
-	step(t, ctx, "make it public", chromedp.Click(chromedp.CSS("#f-public")))
+	tick(t, ctx, "#u-"+strconv.FormatInt(women, 10), false) // ban nữ công
+	tick(t, ctx, "#f-public", true)
 	text = click("open the round", `form[action$="/rounds/new"] button[type="submit"]`)
 	if !strings.Contains(text, "Đã mở đợt lấy ý kiến") || !strings.Contains(text, "Công đoàn Sở Tư pháp") || strings.Contains(text, "Ban Nữ công") {
 		t.Fatalf("round page:\n%.2000s", text)
@@ -177,7 +177,7 @@ func TestDraftWalk(t *testing.T) {
 		page(roundURL, "")
 		sid := strconv.FormatInt(id, 10)
 		step(t, ctx, "open answer form", chromedp.Click(chromedp.CSS("#c"+sid+" details summary")))
-		step(t, ctx, "choose "+kind, chromedp.Click(chromedp.CSS("#a-"+sid+"-"+kind)))
+		tick(t, ctx, "#a-"+sid+"-"+kind, true)
 		setValue("#at-"+sid, text)
 		if ref != "" {
 			fill(t, ctx, "#ar-"+sid, ref)

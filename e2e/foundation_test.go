@@ -142,7 +142,7 @@ func TestFoundationWalk(t *testing.T) {
 	selectOption(t, ctx, "#f-unit_id", unitValue)
 	selectOption(t, ctx, "#f-gender", "nu")
 	fill(t, ctx, "#f-birth_year", "1990")
-	step(t, ctx, "tick party member", chromedp.Click(chromedp.CSS("#f-party_member")))
+	tick(t, ctx, "#f-party_member", true)
 	screenshot(t, ctx, "them-nguoi")
 	if st := submit(t, ctx, "create person", chromedp.Click(chromedp.CSS(`form[action="/people"] button.primary`))); st != http.StatusOK {
 		t.Fatalf("create person: status %d:\n%s", st, pageText(t, ctx))

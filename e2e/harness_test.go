@@ -217,6 +217,21 @@ func visit(t *testing.T, ctx context.Context, url string) int {
 	return int(resp.Status)
 }
 
+// tick sets the radio button or checkbox selected by css to checked (or unchecked) and
+// fails unless it is so afterwards. It clicks through the DOM, not at screen coordinates:
+// on a loaded machine a photo that finishes loading after the click was aimed moves the
+// form, and a coordinate click then lands beside the box (TestModelLife sent a progress
+// report instead of the review that way in CI). The click still fires the page's own
+// handlers, as a user's would.
+func tick(t *testing.T, ctx context.Context, css string, checked bool) {
+	t.Helper()
+	step(t, ctx, "wait for "+css, chromedp.WaitVisible(chromedp.CSS(css)))
+	js := fmt.Sprintf(`(() => { const el = document.querySelector(%s); if (el.checked !== %t) el.click(); return el.checked === %t; })()`, jsString(css), checked, checked)
+	if !run(t, ctx, "tick "+css, chromedp.Evaluate[bool](js)) {
+		t.Fatalf("tick %s: checked is not %t after the click", css, checked)
+	}
+}
+
 // submit runs the steps (typically a click on a submit button), waits for the page the
 // browser navigates to and returns its HTTP status.
 func submit(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) int {

@@ -94,7 +94,7 @@ func TestModelLife(t *testing.T) {
 		t.Fatalf("after the report:\n%s", text)
 	}
 	screenshot(t, ctx, "mo-hinh-bao-cao")
-	step(t, ctx, "choose review", chromedp.Click(chromedp.CSS(`input[name="kind"][value="review"]`)))
+	tick(t, ctx, `input[name="kind"][value="review"]`, true)
 	fill(t, ctx, "#r-body", "Sơ kết 6 tháng: 12 đoàn viên được hỗ trợ, vượt chỉ tiêu.")
 	if text := click("review", `form[action$="/reports"] button[type="submit"]`); !strings.Contains(text, "Đã sơ kết") {
 		t.Fatalf("after the review:\n%s", text)
@@ -184,7 +184,7 @@ func TestModelLife(t *testing.T) {
 	login(t, ctx, srv, "canbo")
 	page(roundURL, "")
 	cid := regexp.MustCompile(`/candidates/(\d+)`).FindStringSubmatch(candURL)[1]
-	step(t, ctx, "tick recognise", chromedp.Click(chromedp.CSS("#rec-"+cid)))
+	tick(t, ctx, "#rec-"+cid, true)
 	selectOption(t, ctx, "#reward-"+cid, "Bằng khen")
 	fill(t, ctx, "#f-number", "130-QĐ/ĐUK")
 	screenshot(t, ctx, "mo-hinh-binh-xet")
