@@ -164,8 +164,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		_, err := a.Plans.Remind(ctx, now)
 		return err
 	}})
+	if err := a.Plans.EnsureTaskCounts(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("gov_documents", "unit_path"), org.ReplacePathPrefix("plans", "unit_path"),
-		org.ReplacePathPrefix("tasks", "unit_path"), org.ReplacePathPrefix("tasks", "assigner_path"), org.ReplacePathPrefix("training_sessions", "unit_path"))
+		plan.MoveTaskCounts, org.ReplacePathPrefix("tasks", "unit_path"), org.ReplacePathPrefix("tasks", "assigner_path"), org.ReplacePathPrefix("training_sessions", "unit_path"))
 
 	a.Drafts = draft.NewService(db)
 	a.Drafts.Calendar = func() *calendar.Calendar { return a.Cal }

@@ -30,6 +30,7 @@ func genGenerators(petitions, articles int) []gen.Generator {
 	gs = append(gs, plangen.Generate)
 	gs = append(gs, democracy.Generate)  // after plangen: its commitments are tasks
 	gs = append(gs, inspection.Generate) // its recommendations are tasks too
+	gs = append(gs, plangen.CountTasks)  // after every generator that writes tasks
 	gs = append(gs, petitiongen.Generator(petitions))
 	gs = append(gs, newsgen.Generator(articles))
 	return gs

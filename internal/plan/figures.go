@@ -41,6 +41,15 @@ func (s *Service) taskFigures(ctx context.Context, p *org.Principal, q figures.Q
 		{Key: "open", Label: "Chưa hoàn thành", Href: "/tasks?status=active&unit=" + unit},
 	}}
 	today := work.Today(s.DB.Now())
+	if p.CanPath(org.AssignTask, q.Scope) {
+		return s.countedFigures(ctx, b, q, today)
+	}
+	return s.scannedFigures(ctx, p, b, q, today)
+}
+
+// scannedFigures answers the tasks block from the task rows the principal may see: for a
+// reader who sees only the tasks they lead or support, which the counters cannot tell apart.
+func (s *Service) scannedFigures(ctx context.Context, p *org.Principal, b figures.Block, q figures.Query, today string) (figures.Block, error) {
 	sums := `COALESCE(SUM(CASE WHEN t.start_on >= ? AND t.start_on <= ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.status = 'done' AND t.done_on >= ? AND t.done_on <= ? THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN t.status = 'done' AND t.done_on >= ? AND t.done_on <= ? AND t.submitted_on <= t.due_on THEN 1 ELSE 0 END), 0),
@@ -94,6 +103,71 @@ func (s *Service) taskFigures(ctx context.Context, p *org.Principal, q figures.Q
 		}
 		if err := figures.Group(ctx, s.DB, `SELECT SUBSTR(t.due_on, 1, 7), COUNT(*)`+where+` AND t.status IN ('open', 'doing') AND t.due_on < ? AND t.due_on >= ? AND t.due_on <= ? GROUP BY 1`,
 			append(append([]any{}, whereArgs...), today, q.From, q.To), 1, put(3)); err != nil {
+			return b, err
+		}
+		b.Trend = pts
+	}
+	return b, nil
+}
+
+// countedFigures answers the tasks block from the counters (migration 0204) when the
+// principal sees every task of the scope: the scope and each child are one unit's rows,
+// and the numbers are those of the row scan below, as current as the tasks themselves
+// (the counters are written in each change's transaction). TestCountedFiguresEqualScan
+// holds the two paths to the same answer.
+func (s *Service) countedFigures(ctx context.Context, b figures.Block, q figures.Query, today string) (figures.Block, error) {
+	unit := figures.UnitID(q.Scope)
+	ids := append([]int64{unit}, figures.ChildIDs(q.Children)...)
+	args := []any{q.From, q.To, q.From, q.To, q.From, q.To, today}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT unit_id,
+		COALESCE(SUM(CASE WHEN day >= ? AND day <= ? THEN started ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN day >= ? AND day <= ? THEN done ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN day >= ? AND day <= ? THEN done_on_time ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN day < ? THEN due_active ELSE 0 END), 0),
+		COALESCE(SUM(due_open), 0)
+		FROM task_counts WHERE unit_id IN (`+figures.Placeholders(len(ids))+`) GROUP BY unit_id`, args...)
+	if err != nil {
+		return b, apperr.Wrap("plan.Figures", err)
+	}
+	byUnit := map[int64][]int64{}
+	for rows.Next() {
+		var id int64
+		v := make([]int64, 5)
+		if err := rows.Scan(&id, &v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
+			rows.Close()
+			return b, apperr.Wrap("plan.Figures", err)
+		}
+		byUnit[id] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return b, apperr.Wrap("plan.Figures", err)
+	}
+	for i, v := range byUnit[unit] {
+		b.Figures[i].Value = v
+	}
+	if len(q.Children) > 0 {
+		b.ByChild = figures.NewByChild(q.Children, 5)
+		for _, c := range q.Children {
+			if v, ok := byUnit[figures.UnitID(c)]; ok {
+				b.ByChild[c] = v
+			}
+		}
+	}
+	if q.Trend {
+		pts, idx := figures.NewTrend(q, 5)
+		// Columns of the block: assigned, done, done on time, overdue, open. In the trend
+		// "open" is by start month (started and not yet done), overdue by the month due.
+		if err := figures.Group(ctx, s.DB, `SELECT SUBSTR(day, 1, 7), COALESCE(SUM(started), 0), COALESCE(SUM(done), 0), COALESCE(SUM(done_on_time), 0),
+			COALESCE(SUM(CASE WHEN day < ? THEN due_active ELSE 0 END), 0), COALESCE(SUM(started_open), 0)
+			FROM task_counts WHERE unit_id = ? AND day >= ? AND day <= ? GROUP BY 1`, []any{today, unit, q.From, q.To}, 5, func(m string, v []int64) {
+			if i, ok := idx[m]; ok {
+				copy(pts[i].Values, v)
+			}
+		}); err != nil {
 			return b, err
 		}
 		b.Trend = pts

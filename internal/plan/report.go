@@ -112,6 +112,13 @@ func checkReport(in *ReportInput, v *apperr.Validation, needBody bool, bodyMsg s
 func (s *Service) change(ctx context.Context, p *org.Principal, id int64, kind string, in ReportInput,
 	allow func(t Task) error, update func(tx *sqldb.Tx, t Task) (string, error), notifyPerson func(t Task) (int64, string)) error {
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		now := sqldb.FormatTime(tx.Now())
+		// Touched first, so on PostgreSQL the row is locked before it is read: two
+		// acceptances of the same task at once are then one acceptance and one Conflict,
+		// and the counters move from the state the change really started from.
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET updated_at = ? WHERE id = ?`, now, id); err != nil {
+			return apperr.Wrap("plan.change", err)
+		}
 		t, err := s.loadTask(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -126,7 +133,18 @@ func (s *Service) change(ctx context.Context, p *org.Principal, id int64, kind s
 		if err != nil {
 			return err
 		}
-		now := sqldb.FormatTime(tx.Now())
+		after, err := countedTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		before := counted(t)
+		if before != after {
+			d := countDelta{}
+			d.move(&before, &after)
+			if err := countTasks(ctx, tx, d); err != nil {
+				return err
+			}
+		}
 		rid, err := tx.InsertID(ctx, `INSERT INTO task_reports (task_id, kind, body, percent, user_id, person_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			id, kind, in.Body, in.Percent, nullID(p.UserID), nullID(p.PersonID), now)
 		if err != nil {
@@ -145,9 +163,6 @@ func (s *Service) change(ctx context.Context, p *org.Principal, id int64, kind s
 				return err
 			}
 			names = append(names, saved.Name)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET updated_at = ? WHERE id = ?`, now, id); err != nil {
-			return apperr.Wrap("plan.change", err)
 		}
 		if notifyPerson != nil {
 			if pid, title := notifyPerson(t); pid != 0 {

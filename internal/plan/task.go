@@ -478,6 +478,15 @@ func (s *Service) CreateTaskTx(ctx context.Context, tx *sqldb.Tx, p *org.Princip
 	if err := s.insertChildren(ctx, tx, p, id, u, in, rule, units, now); err != nil {
 		return 0, err
 	}
+	// A new task (and each cascaded child) is open: it counts as started and as due.
+	d := countDelta{}
+	d.move(nil, &countedTask{UnitPath: u.Path, Status: StatusOpen, StartOn: in.StartOn, DueOn: in.DueOn})
+	for _, c := range units {
+		d.move(nil, &countedTask{UnitPath: c.Path, Status: StatusOpen, StartOn: in.StartOn, DueOn: in.DueOn})
+	}
+	if err := countTasks(ctx, tx, d); err != nil {
+		return 0, err
+	}
 	summary := "Giao nhiệm vụ \"" + in.Title + "\" cho " + u.Name + ", chủ trì " + personName(ctx, tx, in.LeadID) + ", hạn " + vnDate(in.DueOn)
 	if len(units) > 0 {
 		summary += fmt.Sprintf("; giao tiếp cho %d đơn vị cấp dưới", len(units))

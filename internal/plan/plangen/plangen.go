@@ -33,6 +33,7 @@ import (
 	"danvan/internal/auth"
 	"danvan/internal/gen"
 	"danvan/internal/org"
+	"danvan/internal/plan"
 	"danvan/internal/plan/notation"
 	"danvan/internal/search"
 	"danvan/internal/sqldb"
@@ -299,4 +300,20 @@ func (w *writer) close() {
 		w.conn.Close()
 		w.conn = nil
 	}
+}
+
+// CountTasks rebuilds the task counters (plan.Service.RebuildTaskCounts) once every
+// generator that writes task rows in bulk has run: those rows bypass the service, so the
+// counters are computed from them in one pass at the end.
+func CountTasks(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) error {
+	log := o.Log
+	if log == nil {
+		log = io.Discard
+	}
+	start := time.Now()
+	if err := plan.NewService(db).RebuildTaskCounts(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "Bộ đếm nhiệm vụ: %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
 }
