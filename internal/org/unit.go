@@ -553,6 +553,22 @@ func ReplacePathPrefix(table, col string) PathHook {
 	}
 }
 
+// MovedAncestors reads a move from a PathHook's prefixes: the moved unit, the ancestors it
+// leaves and those it joins (neither includes the unit itself). A domain keeping counters
+// rolled up to every ancestor subtracts the unit's rows from the first and adds them to
+// the second. moved is 0 when oldPrefix names no unit.
+func MovedAncestors(oldPrefix, newPrefix string) (moved int64, left, joined []int64) {
+	ids := PathIDs(oldPrefix)
+	if len(ids) == 0 {
+		return 0, nil, nil
+	}
+	joined = PathIDs(newPrefix)
+	if len(joined) > 0 {
+		joined = joined[:len(joined)-1]
+	}
+	return ids[len(ids)-1], ids[:len(ids)-1], joined
+}
+
 // EnsureRoot returns the first root unit, creating one named name (an upper party
 // committee) when the tree is empty. Used by set-up and the demo; no rights check.
 func EnsureRoot(ctx context.Context, tx *sqldb.Tx, name string) (Unit, error) {

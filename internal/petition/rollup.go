@@ -2,7 +2,6 @@ package petition
 
 import (
 	"context"
-	"strings"
 
 	"danvan/internal/apperr"
 	"danvan/internal/org"
@@ -20,12 +19,6 @@ const upsertRollup = `INSERT INTO petition_rollup (unit_id, month, kind, receive
 const upsertDue = `INSERT INTO petition_due_counts (unit_id, due_on, kind, n) VALUES (?, ?, ?, ?)
 	ON CONFLICT (unit_id, due_on, kind) DO UPDATE SET n = petition_due_counts.n + excluded.n`
 
-// multiRow returns a multi-row VALUES list of n rows of k placeholders.
-func multiRow(n, k int) string {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
-}
-
 // rollUp adds to the counters of every unit on path, in one statement.
 func rollUp(ctx context.Context, tx *sqldb.Tx, path, month string, k Kind, received, resolved, onTime int) error {
 	ids := org.PathIDs(path)
@@ -36,7 +29,7 @@ func rollUp(ctx context.Context, tx *sqldb.Tx, path, month string, k Kind, recei
 	for _, id := range ids {
 		args = append(args, id, month, string(k), received, resolved, onTime)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO petition_rollup (unit_id, month, kind, received, resolved, on_time) VALUES `+multiRow(len(ids), 6)+`
+	_, err := tx.ExecContext(ctx, `INSERT INTO petition_rollup (unit_id, month, kind, received, resolved, on_time) VALUES `+sqldb.ValueRows(len(ids), 6)+`
 	ON CONFLICT (unit_id, month, kind) DO UPDATE SET received = petition_rollup.received + excluded.received,
 	resolved = petition_rollup.resolved + excluded.resolved, on_time = petition_rollup.on_time + excluded.on_time`, args...)
 	return err
@@ -70,7 +63,7 @@ func moveDue(ctx context.Context, tx *sqldb.Tx, path string, k Kind, due string,
 	if rows == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO petition_due_counts (unit_id, due_on, kind, n) VALUES `+multiRow(rows, 4)+`
+	_, err := tx.ExecContext(ctx, `INSERT INTO petition_due_counts (unit_id, due_on, kind, n) VALUES `+sqldb.ValueRows(rows, 4)+`
 	ON CONFLICT (unit_id, due_on, kind) DO UPDATE SET n = petition_due_counts.n + excluded.n`, args...)
 	return err
 }
@@ -79,14 +72,9 @@ func moveDue(ctx context.Context, tx *sqldb.Tx, path string, k Kind, due string,
 // moves: the moved unit's own rows (its whole subtree) leave its old ancestors and join
 // its new ones.
 func MoveRollups(ctx context.Context, tx *sqldb.Tx, oldPrefix, newPrefix string) error {
-	ids := org.PathIDs(oldPrefix)
-	if len(ids) == 0 {
+	moved, oldAnc, newAnc := org.MovedAncestors(oldPrefix, newPrefix)
+	if moved == 0 {
 		return nil
-	}
-	moved := ids[len(ids)-1]
-	oldAnc, newAnc := ids[:len(ids)-1], org.PathIDs(newPrefix)
-	if len(newAnc) > 0 {
-		newAnc = newAnc[:len(newAnc)-1]
 	}
 	for _, t := range []struct {
 		anc  []int64

@@ -145,7 +145,7 @@ func countTasks(ctx context.Context, tx *sqldb.Tx, d countDelta) error {
 				args = append(args, n)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO task_counts (unit_id, day, `+countCols+`) VALUES `+valueRows(end-start, 2+nCounts)+upsertCounts, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO task_counts (unit_id, day, `+countCols+`) VALUES `+sqldb.ValueRows(end-start, 2+nCounts)+upsertCounts, args...); err != nil {
 			return apperr.Wrap("plan.countTasks", err)
 		}
 	}
@@ -156,11 +156,6 @@ const upsertCounts = ` ON CONFLICT (unit_id, day) DO UPDATE SET started = task_c
 	started_open = task_counts.started_open + excluded.started_open, done = task_counts.done + excluded.done,
 	done_on_time = task_counts.done_on_time + excluded.done_on_time, due_active = task_counts.due_active + excluded.due_active,
 	due_open = task_counts.due_open + excluded.due_open`
-
-func valueRows(n, k int) string {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
-}
 
 // countedTx reads a task's counted fields inside tx.
 func countedTx(ctx context.Context, q sqldb.Querier, id int64) (countedTask, error) {
@@ -173,26 +168,18 @@ func countedTx(ctx context.Context, q sqldb.Querier, id int64) (countedTask, err
 // MoveTaskCounts is the org.PathHook that keeps the counters right when a subtree moves:
 // the moved unit's rows (its whole subtree) leave its old ancestors and join its new ones.
 func MoveTaskCounts(ctx context.Context, tx *sqldb.Tx, oldPrefix, newPrefix string) error {
-	ids := org.PathIDs(oldPrefix)
-	if len(ids) == 0 {
+	moved, oldAnc, newAnc := org.MovedAncestors(oldPrefix, newPrefix)
+	if moved == 0 {
 		return nil
 	}
-	moved := ids[len(ids)-1]
-	oldAnc, newAnc := ids[:len(ids)-1], org.PathIDs(newPrefix)
-	if len(newAnc) > 0 {
-		newAnc = newAnc[:len(newAnc)-1]
-	}
+	negated := "-" + strings.ReplaceAll(countCols, ", ", ", -")
 	for _, t := range []struct {
 		anc  []int64
-		sign string
-	}{{oldAnc, "-"}, {newAnc, ""}} {
+		cols string
+	}{{oldAnc, negated}, {newAnc, countCols}} {
 		for _, a := range t.anc {
-			cols := make([]string, 0, nCounts)
-			for _, c := range strings.Split(countCols, ", ") {
-				cols = append(cols, t.sign+c)
-			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO task_counts (unit_id, day, `+countCols+`)
-				SELECT ?, day, `+strings.Join(cols, ", ")+` FROM task_counts WHERE unit_id = ?`+upsertCounts, a, moved); err != nil {
+				SELECT ?, day, `+t.cols+` FROM task_counts WHERE unit_id = ?`+upsertCounts, a, moved); err != nil {
 				return apperr.Wrap("plan.MoveTaskCounts", err)
 			}
 		}

@@ -334,6 +334,12 @@ func Placeholders(n int) string {
 	return strings.Repeat("?, ", n-1) + "?"
 }
 
+// ValueRows returns n rows of k placeholders, "(?, ?), (?, ?)", for multi-row INSERTs.
+func ValueRows(n, k int) string {
+	one := "(" + Placeholders(k) + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+}
+
 // IsUniqueViolation reports whether err is a unique-constraint failure on either engine.
 func IsUniqueViolation(err error) bool {
 	if err == nil {
