@@ -50,8 +50,19 @@ type ConferenceService struct {
 }
 
 // NewConferenceService returns the service.
+// It watches the plans' task changes, so each commitment keeps its task's status.
 func NewConferenceService(db *sqldb.DB, plans *plan.Service, drafts *draft.Service) *ConferenceService {
+	if plans != nil {
+		plans.Watch(commitmentTaskChanged)
+	}
 	return &ConferenceService{DB: db, Plans: plans, Drafts: drafts, Calendar: func() *calendar.Calendar { return calendar.New(nil) }}
+}
+
+// commitmentTaskChanged keeps a commitment's copy of its task's status (migration 0570),
+// which the overview and the dashboard count instead of joining the tasks.
+func commitmentTaskChanged(ctx context.Context, tx *sqldb.Tx, taskID int64, status string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE conference_commitments SET task_status = ? WHERE task_id = ?`, status, taskID)
+	return apperr.Wrap("democracy.commitmentTaskChanged", err)
 }
 
 // ConferenceRules are the legal numbers in force from a date.
@@ -1256,7 +1267,7 @@ func (s *ConferenceService) IssueResolution(ctx context.Context, p *org.Principa
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE conference_commitments SET task_id = ? WHERE id = ?`, taskID, cm.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE conference_commitments SET task_id = ?, task_status = t.status, task_due_on = t.due_on FROM tasks t WHERE t.id = ? AND conference_commitments.id = ?`, taskID, taskID, cm.ID); err != nil {
 				return apperr.Wrap(op, err)
 			}
 		}

@@ -193,6 +193,34 @@ func TestConferenceFlow(t *testing.T) {
 			WHERE c.conference_id = ? AND t.lead_id = ? AND s.unit_id = ?`, id, a.Head, a.TradeUnion.ID); n != 2 {
 			t.Fatalf("commitments not led by the head with the union in support: %d", n)
 		}
+		// Each commitment keeps its task's status and deadline (the overview counts them
+		// without joining the tasks), through every change of the task.
+		mirrorOff := func() int {
+			return f.count(t, `SELECT COUNT(*) FROM conference_commitments c LEFT JOIN tasks t ON t.id = c.task_id
+				WHERE c.conference_id = ? AND (t.id IS NULL OR c.task_status <> t.status OR c.task_due_on <> t.due_on)`, id)
+		}
+		if n := mirrorOff(); n != 0 {
+			t.Fatalf("%d commitments do not show their new task's state", n)
+		}
+		var taskID int64
+		if err := f.db.QueryRowContext(f.ctx, `SELECT task_id FROM conference_commitments WHERE conference_id = ? ORDER BY seq LIMIT 1`, id).Scan(&taskID); err != nil {
+			t.Fatal(err)
+		}
+		for step, change := range []func() error{
+			func() error { return f.svc.Plans.ReportProgress(f.ctx, head, taskID, plan.ReportInput{Body: "Đã lập dự toán", Percent: 40}) },
+			func() error { return f.svc.Plans.Complete(f.ctx, head, taskID, plan.ReportInput{Body: "Đã công khai"}) },
+			func() error { return f.svc.Plans.Accept(f.ctx, f.who(t, "canbo"), taskID, plan.ReportInput{Body: "Đạt"}) },
+		} {
+			if err := change(); err != nil {
+				t.Fatalf("task change %d: %v", step, err)
+			}
+			if n := mirrorOff(); n != 0 {
+				t.Fatalf("after task change %d, %d commitments do not show their task's state", step, n)
+			}
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM conference_commitments WHERE task_id = ? AND task_status = 'done'`, taskID); n != 1 {
+			t.Fatalf("the accepted commitment is not done: %d", n)
+		}
 		if n := f.count(t, `SELECT COUNT(*) FROM audit_log WHERE entity = 'conference' AND entity_id = ?`, id); n < 8 {
 			t.Fatalf("audit rows %d", n)
 		}

@@ -168,8 +168,9 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 
 	// Commitments of the resolutions whose task is open past its due date.
 	mview, mviewArgs := viewCond(p, "cm.unit_path")
-	if err := run(figCommitmentsOverdue, `COUNT(*)`, 1, ` FROM conference_commitments cm JOIN tasks t ON t.id = cm.task_id
-		WHERE cm.unit_path >= ? AND cm.unit_path < ? AND t.status <> 'done' AND t.due_on < ? AND `+mview, "cm.unit_path",
+	// The task's status and deadline are the commitment's own copy (migration 0570).
+	if err := run(figCommitmentsOverdue, `COUNT(*)`, 1, ` FROM conference_commitments cm
+		WHERE cm.unit_path >= ? AND cm.unit_path < ? AND cm.task_status IN ('open', 'doing', 'submitted') AND cm.task_due_on < ? AND `+mview, "cm.unit_path",
 		append([]any{lo, hi, today}, mviewArgs...)); err != nil {
 		return nil, err
 	}

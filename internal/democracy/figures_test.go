@@ -83,8 +83,8 @@ func TestDemocracyFigures(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		exec(`INSERT INTO conference_commitments (conference_id, seq, content, lead_id, due_on, task_id, unit_path) VALUES (?, 1, 'Cam kết', ?, ?, ?, ?)`,
-			confID, a1.Head, fmt.Sprintf("%d-06-30", year), taskID, a1.Node.Path)
+		exec(`INSERT INTO conference_commitments (conference_id, seq, content, lead_id, due_on, task_id, unit_path, task_status, task_due_on) VALUES (?, 1, 'Cam kết', ?, ?, ?, ?, 'doing', ?)`,
+			confID, a1.Head, fmt.Sprintf("%d-06-30", year), taskID, a1.Node.Path, fmt.Sprintf("%d-06-30", year))
 
 		var kids []string
 		for _, a := range o.Agencies {

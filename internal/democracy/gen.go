@@ -165,7 +165,7 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 					false, doneOn, doneOn, nil, 0, stamp, stamp); err != nil {
 					return err
 				}
-				if err := w.Add(ctx, "conference_commitments", cmID, confID, k, content, lead, 0, dueOn, taskID, ag.Path); err != nil {
+				if err := w.Add(ctx, "conference_commitments", cmID, confID, k, content, lead, 0, dueOn, taskID, ag.Path, st, dueOn); err != nil {
 					return err
 				}
 			}
@@ -209,7 +209,7 @@ var (
 	genConfCols = []string{"id", "unit_id", "unit_path", "year", "rule_id", "due_on", "planned_on", "held_on", "place", "delegate_mode", "chair_id", "union_id",
 		"status", "resolution_no", "issued_on", "board_id", "created_at", "updated_at"}
 	genItemCols       = []string{"id", "conference_id", "seq", "kind", "title", "content", "voted", "votes_for", "votes_against", "votes_abstain", "present", "passed"}
-	genCommitmentCols = []string{"id", "conference_id", "seq", "content", "lead_id", "due_days", "due_on", "task_id", "unit_path"}
+	genCommitmentCols = []string{"id", "conference_id", "seq", "content", "lead_id", "due_days", "due_on", "task_id", "unit_path", "task_status", "task_due_on"}
 	genBoardCols      = []string{"id", "unit_id", "unit_path", "conference_id", "elected_on", "term_end", "votes_for", "votes_against", "votes_abstain", "present", "reminded", "created_at"}
 	genCommitments    = []string{"Hoàn thành số hóa hồ sơ một cửa", "Giảm 10% chi phí văn phòng phẩm", "Tổ chức khám sức khỏe định kỳ cho cán bộ",
 		"Công khai kết quả thi đua hằng quý", "Bồi dưỡng nghiệp vụ cho công chức trẻ", "Xây dựng quy chế chi tiêu nội bộ mới"}

@@ -178,25 +178,33 @@ func (s *ConferenceService) Overview(ctx context.Context, p *org.Principal, unit
 		}
 	}
 	brows.Close()
-	// Commitments: all, and open past their task's due date.
-	mrows, err := s.DB.QueryContext(ctx, `SELECT c.unit_id, COUNT(*), COALESCE(SUM(CASE WHEN t.status <> 'done' AND t.due_on < ? THEN 1 ELSE 0 END), 0)
-		FROM conference_commitments cm JOIN conferences c ON c.id = cm.conference_id JOIN tasks t ON t.id = cm.task_id
-		WHERE cm.unit_path >= ? AND cm.unit_path < ? GROUP BY c.unit_id`, today, lo, hi)
+	// Commitments with a task: all, and open past their task's due date, from the
+	// commitment's own copy of its task's state (migration 0570); a commitment's path is
+	// its agency's.
+	byPath := make(map[string]int, len(paths))
+	for i, p := range paths {
+		byPath[p] = i
+	}
+	mrows, err := s.DB.QueryContext(ctx, `SELECT cm.unit_path, COUNT(*), COALESCE(SUM(CASE WHEN cm.task_status <> 'done' AND cm.task_due_on < ? THEN 1 ELSE 0 END), 0)
+		FROM conference_commitments cm WHERE cm.unit_path >= ? AND cm.unit_path < ? AND cm.task_status <> '' GROUP BY cm.unit_path`, today, lo, hi)
 	if err != nil {
 		return ov, apperr.Wrap(op, err)
 	}
 	for mrows.Next() {
-		var uid int64
+		var path string
 		var total, late int
-		if err := mrows.Scan(&uid, &total, &late); err != nil {
+		if err := mrows.Scan(&path, &total, &late); err != nil {
 			mrows.Close()
 			return ov, apperr.Wrap(op, err)
 		}
-		if i, ok := index[uid]; ok {
+		if i, ok := byPath[path]; ok {
 			ov.Rows[i].Commitments, ov.Rows[i].CommitmentsOverdue = total, late
 		}
 	}
 	mrows.Close()
+	if err := mrows.Err(); err != nil {
+		return ov, apperr.Wrap(op, err)
+	}
 	if s.Disclosures != nil {
 		counts, err := s.Disclosures.OverdueByAgency(ctx, u.Path, now)
 		if err != nil {
@@ -238,7 +246,6 @@ func (s *ConferenceService) Overview(ctx context.Context, p *org.Principal, unit
 		ov.DisclosuresOverdue += r.DisclosuresOverdue
 		ov.CommitmentsOverdue += r.CommitmentsOverdue
 	}
-	_ = paths
 	return ov, nil
 }
 

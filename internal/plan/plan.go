@@ -21,6 +21,7 @@
 package plan
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"strconv"
@@ -40,7 +41,19 @@ type Service struct {
 	Calendar func() *calendar.Calendar
 	// Files stores the attachments of reports, documents and training sessions.
 	Files *attach.Store
+	// watchers are told of every status change of a task (Watch).
+	watchers []StatusWatcher
 }
+
+// StatusWatcher is told, inside the change's transaction, that a task's status is now
+// status. It is how a module that keeps a task's state beside its own rows (a
+// resolution's commitment) stays right without joining every row to the tasks; an error
+// rolls the change back.
+type StatusWatcher func(ctx context.Context, tx *sqldb.Tx, taskID int64, status string) error
+
+// Watch adds w to the watchers of status changes. It is called while the services are
+// wired, before any request.
+func (s *Service) Watch(w StatusWatcher) { s.watchers = append(s.watchers, w) }
 
 // NewService returns the plan service.
 func NewService(db *sqldb.DB) *Service {

@@ -145,6 +145,13 @@ func (s *Service) change(ctx context.Context, p *org.Principal, id int64, kind s
 				return err
 			}
 		}
+		if before.Status != after.Status {
+			for _, w := range s.watchers {
+				if err := w(ctx, tx, id, after.Status); err != nil {
+					return err
+				}
+			}
+		}
 		rid, err := tx.InsertID(ctx, `INSERT INTO task_reports (task_id, kind, body, percent, user_id, person_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			id, kind, in.Body, in.Percent, nullID(p.UserID), nullID(p.PersonID), now)
 		if err != nil {
