@@ -207,9 +207,15 @@ func TestConferenceFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		for step, change := range []func() error{
-			func() error { return f.svc.Plans.ReportProgress(f.ctx, head, taskID, plan.ReportInput{Body: "Đã lập dự toán", Percent: 40}) },
-			func() error { return f.svc.Plans.Complete(f.ctx, head, taskID, plan.ReportInput{Body: "Đã công khai"}) },
-			func() error { return f.svc.Plans.Accept(f.ctx, f.who(t, "canbo"), taskID, plan.ReportInput{Body: "Đạt"}) },
+			func() error {
+				return f.svc.Plans.ReportProgress(f.ctx, head, taskID, plan.ReportInput{Body: "Đã lập dự toán", Percent: 40})
+			},
+			func() error {
+				return f.svc.Plans.Complete(f.ctx, head, taskID, plan.ReportInput{Body: "Đã công khai"})
+			},
+			func() error {
+				return f.svc.Plans.Accept(f.ctx, f.who(t, "canbo"), taskID, plan.ReportInput{Body: "Đạt"})
+			},
 		} {
 			if err := change(); err != nil {
 				t.Fatalf("task change %d: %v", step, err)
