@@ -192,7 +192,11 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	disclosures := democracy.NewDisclosureService(db)
 	disclosures.Calendar = func() *calendar.Calendar { return a.Cal }
 	a.Conferences.Disclosures = disclosures
-	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
+	if err := democracy.EnsureDisclosureCounts(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Org.PathHooks = append(a.Org.PathHooks, democracy.MoveDisclosureCounts, org.ReplacePathPrefix("disclosures", "unit_path"), org.ReplacePathPrefix("disclosure_questions", "unit_path"))
 	a.Tasks = append(a.Tasks, disclosures.ReminderTask())
 	a.Figures = append(a.Figures, democracy.NewFigures(a.Conferences, disclosures))
 

@@ -619,6 +619,9 @@ func (s *DisclosureService) Create(ctx context.Context, p *org.Principal, in Dis
 		if err != nil {
 			return apperr.Wrap(op, err)
 		}
+		if err := countDisclosure(ctx, tx, nil, &countedDisclosure{UnitPath: a.Path, DecisionOn: in.DecisionOn, DueOn: due, PostedOn: in.PostedOn}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: a.ID, Entity: "disclosure", EntityID: id, Action: "create",
 			Summary: fmt.Sprintf("Ghi sổ công khai: %s (%s ngày %s; hạn công khai %s)", in.Title, in.DecisionNo, vnDateOf(in.DecisionOn), vnDateOf(due)),
 			After:   map[string]any{"input": in, "rule_id": rule.ID, "due_on": due, "display_days": rule.DisplayDays}})
@@ -632,6 +635,11 @@ func (s *DisclosureService) Create(ctx context.Context, p *org.Principal, in Dis
 func (s *DisclosureService) Update(ctx context.Context, p *org.Principal, id int64, in DisclosureInput) error {
 	const op = "democracy.UpdateDisclosure"
 	return s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
+		// Touched first, so on PostgreSQL the row is locked before it is read: two edits at
+		// once then move the counters from the state each really started from.
+		if _, err := tx.ExecContext(ctx, `UPDATE disclosures SET updated_at = updated_at WHERE id = ?`, id); err != nil {
+			return apperr.Wrap(op, err)
+		}
 		d, err := s.load(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -673,6 +681,10 @@ func (s *DisclosureService) Update(ctx context.Context, p *org.Principal, id int
 			in.Category, in.Title, in.Summary, in.DecisionNo, in.DecisionOn, in.Signer, confNullID(in.DocumentID), strings.Join(in.Forms, ","),
 			rule.ID, due, rule.DisplayDays, in.PostedOn, in.LeadID, search.Fold(in.Title+" "+in.DecisionNo+" "+in.Summary), sqldb.FormatTime(tx.Now()), id); err != nil {
 			return apperr.Wrap(op, err)
+		}
+		if err := countDisclosure(ctx, tx, &countedDisclosure{UnitPath: d.UnitPath, DecisionOn: d.DecisionOn, DueOn: d.DueOn, PostedOn: d.PostedOn},
+			&countedDisclosure{UnitPath: d.UnitPath, DecisionOn: in.DecisionOn, DueOn: due, PostedOn: in.PostedOn}); err != nil {
+			return err
 		}
 		summary := "Sửa sổ công khai: " + in.Title
 		if in.PostedOn != "" && d.PostedOn == "" {

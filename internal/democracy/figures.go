@@ -137,20 +137,30 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 	}
 
 	// Disclosures of the period's decisions, as the register shows them to p.
-	dread, dreadArgs, err := f.Disclosures.readCond(ctx, p)
+	whole, err := f.Disclosures.readsWholeRegister(ctx, p, q.Scope)
 	if err != nil {
 		return nil, err
 	}
-	discFrom := ` FROM disclosures d WHERE d.unit_path >= ? AND d.unit_path < ? AND d.decision_on >= ? AND d.decision_on <= ? AND ` + dread
-	discArgs := append([]any{lo, hi, q.From, q.To}, dreadArgs...)
-	discSums := `COALESCE(SUM(CASE WHEN d.posted_on <> '' AND d.posted_on <= d.due_on THEN 1 ELSE 0 END), 0),
+	if whole {
+		if err := countedDisclosures(ctx, db, q, today, total, &b, pts, idx, run); err != nil {
+			return nil, err
+		}
+	} else {
+		dread, dreadArgs, err := f.Disclosures.readCond(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		discFrom := ` FROM disclosures d WHERE d.unit_path >= ? AND d.unit_path < ? AND d.decision_on >= ? AND d.decision_on <= ? AND ` + dread
+		discArgs := append([]any{lo, hi, q.From, q.To}, dreadArgs...)
+		discSums := `COALESCE(SUM(CASE WHEN d.posted_on <> '' AND d.posted_on <= d.due_on THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.posted_on > d.due_on THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.posted_on = '' AND d.due_on < ? THEN 1 ELSE 0 END), 0)`
-	if err := run(figDiscOnTime, discSums, 3, discFrom, "d.unit_path", append([]any{today}, discArgs...)); err != nil {
-		return nil, err
-	}
-	if err := trend(figDiscOnTime, `SELECT SUBSTR(d.decision_on, 1, 7), `+discSums+discFrom+` GROUP BY 1`, append([]any{today}, discArgs...), 3); err != nil {
-		return nil, err
+		if err := run(figDiscOnTime, discSums, 3, discFrom, "d.unit_path", append([]any{today}, discArgs...)); err != nil {
+			return nil, err
+		}
+		if err := trend(figDiscOnTime, `SELECT SUBSTR(d.decision_on, 1, 7), `+discSums+discFrom+` GROUP BY 1`, append([]any{today}, discArgs...), 3); err != nil {
+			return nil, err
+		}
 	}
 
 	// Boards: the current agencies of the subtree p may see, with a board in term today,
@@ -183,3 +193,60 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 }
 
 var _ figures.Source = (*Figures)(nil)
+
+// countedDisclosures fills the register's three figures (on time, late, overdue) of the
+// total, each child and the trend from the counters (migration 0580), for a reader who
+// reads every item of the scope: the scope's and each child's rows over the period's
+// decision days. Overdue is the not-posted minus those not yet due, which run counts
+// from the items (only the last weeks' decisions can be not yet due).
+// TestDisclosureCountsFollowEveryChange holds it to the row scan.
+func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, today string, total []int64, b *figures.Block,
+	pts []figures.Point, idx map[string]int, run func(col int, sums string, n int, from, pathCol string, args []any) error) error {
+	scope := figures.UnitID(q.Scope)
+	ids := append([]int64{scope}, figures.ChildIDs(q.Children)...)
+	args := []any{q.From, q.To}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	byUnit := map[string][]int64{}
+	if err := figures.Group(ctx, db, `SELECT unit_id, COALESCE(SUM(on_time), 0), COALESCE(SUM(late), 0), COALESCE(SUM(unposted), 0)
+		FROM disclosure_counts WHERE day >= ? AND day <= ? AND unit_id IN (`+figures.Placeholders(len(ids))+`) GROUP BY unit_id`, args, 3,
+		func(k string, v []int64) { byUnit[k] = v }); err != nil {
+		return err
+	}
+	if err := run(figDiscOverdue, `COUNT(*)`, 1, ` FROM disclosures d WHERE d.posted_on = '' AND d.due_on >= ? AND d.unit_path >= ? AND d.unit_path < ?
+		AND d.decision_on >= ? AND d.decision_on <= ?`, "d.unit_path", []any{today, q.Scope, sqldb.PathEnd(q.Scope), q.From, q.To}); err != nil {
+		return err
+	}
+	// put turns a unit's counters and its not-yet-due count (already in row) into the figures.
+	put := func(row []int64, v []int64) {
+		if v == nil {
+			v = make([]int64, 3)
+		}
+		row[figDiscOnTime], row[figDiscLate], row[figDiscOverdue] = v[0], v[1], v[2]-row[figDiscOverdue]
+	}
+	put(total, byUnit[strconv.FormatInt(scope, 10)])
+	for _, c := range q.Children {
+		if row := b.ByChild[c]; row != nil {
+			put(row, byUnit[strconv.FormatInt(figures.UnitID(c), 10)])
+		}
+	}
+	if !q.Trend {
+		return nil
+	}
+	if err := figures.Group(ctx, db, `SELECT SUBSTR(day, 1, 7), COALESCE(SUM(on_time), 0), COALESCE(SUM(late), 0), COALESCE(SUM(unposted), 0)
+		FROM disclosure_counts WHERE unit_id = ? AND day >= ? AND day <= ? GROUP BY 1`, []any{scope, q.From, q.To}, 3, func(m string, v []int64) {
+		if i, ok := idx[m]; ok {
+			copy(pts[i].Values[figDiscOnTime:], v)
+		}
+	}); err != nil {
+		return err
+	}
+	return figures.Group(ctx, db, `SELECT SUBSTR(d.decision_on, 1, 7), COUNT(*) FROM disclosures d WHERE d.posted_on = '' AND d.due_on >= ?
+		AND d.unit_path >= ? AND d.unit_path < ? AND d.decision_on >= ? AND d.decision_on <= ? GROUP BY 1`,
+		[]any{today, q.Scope, sqldb.PathEnd(q.Scope), q.From, q.To}, 1, func(m string, v []int64) {
+			if i, ok := idx[m]; ok {
+				pts[i].Values[figDiscOverdue] -= v[0]
+			}
+		})
+}

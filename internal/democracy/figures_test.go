@@ -56,6 +56,10 @@ func TestDemocracyFigures(t *testing.T) {
 				VALUES (?, ?, 'ke-hoach', ?, ?, ?, 'niem-yet', ?, ?, 20, ?, ?, ?, ?)`, a1.Node.ID, a1.Node.Path, fmt.Sprintf("Kế hoạch %d", i), fmt.Sprintf("%d/QĐ-STP", i+1),
 				fmt.Sprintf("%d-02-02", year), rule, fmt.Sprintf("%d-02-09", year), posted, a1.Head, ts, ts)
 		}
+		// Written past the service: the register's counters are rebuilt from the rows.
+		if err := democracy.RebuildDisclosureCounts(ctx, db); err != nil {
+			t.Fatal(err)
+		}
 		var crule int64
 		if err := db.QueryRowContext(ctx, `SELECT id FROM conference_rules ORDER BY id LIMIT 1`).Scan(&crule); err != nil {
 			t.Fatal(err)

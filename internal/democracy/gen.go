@@ -198,6 +198,9 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 	if err != nil {
 		return apperr.Wrap(op, err)
 	}
+	if err := RebuildDisclosureCounts(ctx, db); err != nil {
+		return err
+	}
 	fmt.Fprintf(log, "gen: %d hội nghị cán bộ, %d cam kết, %d ban thanh tra nhân dân, %d nội dung công khai (%d câu hỏi) trong %s\n",
 		confs, commitments, boards, items, questions, time.Since(start).Round(time.Millisecond))
 	return nil

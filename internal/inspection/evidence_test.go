@@ -152,6 +152,10 @@ func TestEvidencePack(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Written past the register's service: its counters are rebuilt from the rows.
+		if err := democracy.RebuildDisclosureCounts(ctx, db); err != nil {
+			t.Fatal(err)
+		}
 		var crule int64
 		if err := db.QueryRowContext(ctx, `SELECT id FROM conference_rules ORDER BY id LIMIT 1`).Scan(&crule); err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"danvan/internal/audit"
 	"danvan/internal/notify"
 	"danvan/internal/org"
+	"danvan/internal/rollup"
 	"danvan/internal/search"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
@@ -139,9 +140,9 @@ func (s *Service) change(ctx context.Context, p *org.Principal, id int64, kind s
 		}
 		before := counted(t)
 		if before != after {
-			d := countDelta{}
-			d.move(&before, &after)
-			if err := countTasks(ctx, tx, d); err != nil {
+			d := rollup.Delta{}
+			moveCount(d, &before, &after)
+			if err := taskCounts.Write(ctx, tx, d); err != nil {
 				return err
 			}
 		}

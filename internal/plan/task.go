@@ -11,6 +11,7 @@ import (
 	"danvan/internal/audit"
 	"danvan/internal/calendar"
 	"danvan/internal/org"
+	"danvan/internal/rollup"
 	"danvan/internal/search"
 	"danvan/internal/sqldb"
 	"danvan/internal/work"
@@ -479,12 +480,12 @@ func (s *Service) CreateTaskTx(ctx context.Context, tx *sqldb.Tx, p *org.Princip
 		return 0, err
 	}
 	// A new task (and each cascaded child) is open: it counts as started and as due.
-	d := countDelta{}
-	d.move(nil, &countedTask{UnitPath: u.Path, Status: StatusOpen, StartOn: in.StartOn, DueOn: in.DueOn})
+	d := rollup.Delta{}
+	moveCount(d, nil, &countedTask{UnitPath: u.Path, Status: StatusOpen, StartOn: in.StartOn, DueOn: in.DueOn})
 	for _, c := range units {
-		d.move(nil, &countedTask{UnitPath: c.Path, Status: StatusOpen, StartOn: in.StartOn, DueOn: in.DueOn})
+		moveCount(d, nil, &countedTask{UnitPath: c.Path, Status: StatusOpen, StartOn: in.StartOn, DueOn: in.DueOn})
 	}
-	if err := countTasks(ctx, tx, d); err != nil {
+	if err := taskCounts.Write(ctx, tx, d); err != nil {
 		return 0, err
 	}
 	summary := "Giao nhiệm vụ \"" + in.Title + "\" cho " + u.Name + ", chủ trì " + personName(ctx, tx, in.LeadID) + ", hạn " + vnDate(in.DueOn)
