@@ -180,6 +180,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Models = emulation.NewService(db)
 	a.Figures = append(a.Figures, a.Plans, a.Drafts, a.Models, a.Petitions)
 	a.Models.Files = a.Files
+	if err := a.Models.EnsureWatchCounts(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Org.PathHooks = append(a.Org.PathHooks, emulation.PathHook)
 	sources = append(sources, a.Models)
 	a.Tasks = append(a.Tasks, jobs.Task{Name: "models.reminders", Every: time.Hour, Run: a.Models.Remind})

@@ -265,6 +265,10 @@ func Models(ctx context.Context, db *sqldb.DB, o *Org) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE models SET watch_at = ?, last_report_at = ? WHERE id = ?`, old, old, stuck.ID); err != nil {
 			return err
 		}
+		// Written past the service: its counters are rebuilt from the models.
+		if err := emulation.RebuildRollup(ctx, tx); err != nil {
+			return err
+		}
 		return Mark(ctx, tx, modelsKey)
 	})
 }

@@ -152,10 +152,13 @@ func (s *Service) Discover(ctx context.Context, p *org.Principal, unitID int64, 
 	return d, err
 }
 
-// RebuildRollup recomputes the rollup counts from the models (after a unit moves, or a
-// bulk load). It reads one aggregate per (unit path, field, state) and adds it to every
-// ancestor in memory.
+// RebuildRollup recomputes the rollup counts and the watch counters from the models
+// (after a unit moves, or a bulk load). It reads one aggregate per (unit path, field,
+// state) and adds it to every ancestor in memory.
 func RebuildRollup(ctx context.Context, tx *sqldb.Tx) error {
+	if err := rebuildWatch(ctx, tx); err != nil {
+		return err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT unit_path, year, field, state, COUNT(*) FROM models GROUP BY unit_path, year, field, state`)
 	if err != nil {
 		return apperr.Wrap("emulation.RebuildRollup", err)

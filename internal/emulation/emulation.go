@@ -790,9 +790,13 @@ func bump(ctx context.Context, tx *sqldb.Tx, path string, year int, field string
 // is appended to the SET clause (already bound values only).
 func setState(ctx context.Context, tx *sqldb.Tx, m Model, st State, extraSet string, extraArgs ...any) error {
 	now := sqldb.FormatTime(tx.Now())
+	path, was, err := lockWatch(ctx, tx, m.ID)
+	if err != nil {
+		return err
+	}
 	watch := ""
 	if st.inProgress() {
-		watch = m.WatchAt
+		watch = was
 		if watch == "" {
 			watch = now
 		}
@@ -806,6 +810,9 @@ func setState(ctx context.Context, tx *sqldb.Tx, m Model, st State, extraSet str
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return conflict("emulation.setState", "Mô hình vừa được người khác cập nhật; hãy tải lại trang.")
+	}
+	if err := countWatch(ctx, tx, path, was, watch); err != nil {
+		return err
 	}
 	if err := bump(ctx, tx, m.UnitPath, m.Year, m.Field, m.State, -1); err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 // Figures implements figures.Source: block "models" from the per-unit rolled-up counters
 // (model_rollup, by year), so the whole tree reads a few rows; the period counts the
 // models of its years (a model belongs to the year it was registered for). "Stuck" is the
-// discovery page's count now (no report for StuckDays). The principal must view models
+// discovery page's count now (no report for StuckDays), from the watch counters. The principal must view models
 // on the whole scope. No monthly trend: the counters are yearly.
 func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query) ([]figures.Block, error) {
 	if p.IsZero() || !q.Valid() || !p.CanPath(org.ViewModel, q.Scope) {
@@ -43,12 +43,29 @@ func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query
 	}); err != nil {
 		return nil, err
 	}
+	// Stuck: the watch counters of the days before the cut-off's day (migration 0404),
+	// and the models of that day itself watched before the cut-off's time, counted live
+	// (one day of the models_watch index).
 	cutoff := sqldb.FormatTime(s.DB.Now().AddDate(0, 0, -StuckDays))
-	var stuck int64
-	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ?`,
-		cutoff, q.Scope, sqldb.PathEnd(q.Scope)).Scan(&stuck); err != nil {
+	day := watchDay(cutoff)
+	wargs := []any{day}
+	for _, id := range ids {
+		wargs = append(wargs, id)
+	}
+	stuckBy := map[int64]int64{}
+	if err := figures.Group(ctx, s.DB, `SELECT unit_id, COALESCE(SUM(watching), 0) FROM model_watch_counts WHERE day < ? AND unit_id IN (`+figures.Placeholders(len(ids))+`) GROUP BY unit_id`,
+		wargs, 1, func(k string, v []int64) {
+			id, _ := strconv.ParseInt(k, 10, 64)
+			stuckBy[id] = v[0]
+		}); err != nil {
+		return nil, err
+	}
+	var edge int64
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM models m WHERE m.watch_at <> '' AND m.watch_at >= ? AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ?`,
+		day, cutoff, q.Scope, sqldb.PathEnd(q.Scope)).Scan(&edge); err != nil {
 		return nil, apperr.Wrap("emulation.Figures", err)
 	}
+	stuck := stuckBy[unit] + edge
 	if v := byUnit[unit]; v != nil {
 		b.Figures[0].Value, b.Figures[1].Value = v[0], v[1]
 	}
@@ -60,11 +77,14 @@ func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query
 				b.ByChild[c] = v
 			}
 		}
+		for _, c := range q.Children {
+			b.ByChild[c][2] = stuckBy[figures.UnitID(c)]
+		}
 		cc, ccArgs := figures.ChildCase("m.unit_path", q.Children)
-		if err := figures.Group(ctx, s.DB, `SELECT `+cc+`, COUNT(*) FROM models m WHERE m.watch_at <> '' AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? GROUP BY 1`,
-			append(ccArgs, cutoff, q.Scope, sqldb.PathEnd(q.Scope)), 1, func(k string, v []int64) {
+		if err := figures.Group(ctx, s.DB, `SELECT `+cc+`, COUNT(*) FROM models m WHERE m.watch_at <> '' AND m.watch_at >= ? AND m.watch_at < ? AND m.unit_path >= ? AND m.unit_path < ? GROUP BY 1`,
+			append(ccArgs, day, cutoff, q.Scope, sqldb.PathEnd(q.Scope)), 1, func(k string, v []int64) {
 				if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(q.Children) {
-					b.ByChild[q.Children[i]][2] = v[0]
+					b.ByChild[q.Children[i]][2] += v[0]
 				}
 			}); err != nil {
 			return nil, err

@@ -170,8 +170,15 @@ func (s *Service) AddReport(ctx context.Context, p *org.Principal, modelID int64
 		if next.inProgress() {
 			watch = now
 		}
+		path, was, err := lockWatch(ctx, tx, modelID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE models SET last_report_at = ?, watch_at = ? WHERE id = ?`, now, watch, modelID); err != nil {
 			return apperr.Wrap("emulation.AddReport", err)
+		}
+		if err := countWatch(ctx, tx, path, was, watch); err != nil {
+			return err
 		}
 		label := "Báo cáo tiến độ"
 		if in.Kind == ReportReview {
