@@ -120,7 +120,8 @@ func (s *Service) Conclude(ctx context.Context, p *org.Principal, id int64, in C
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO inspection_recommendations (round_id, target_id, seq, content, task_id) VALUES (?, ?, ?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO inspection_recommendations (round_id, target_id, seq, content, task_id, task_status, task_due_on)
+				SELECT ?, ?, ?, ?, t.id, t.status, t.due_on FROM tasks t WHERE t.id = ?`,
 				id, rec.TargetID, i+1, search.Clean(rec.Content), taskID); err != nil {
 				return apperr.Wrap(op, err)
 			}

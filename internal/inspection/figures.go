@@ -128,23 +128,23 @@ func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query
 		return nil, apperr.Wrap(op, err)
 	}
 
-	// Recommendations of the period's conclusions. A big scope starts from the period's
+	// Recommendations of the period's conclusions, with their task's status and deadline
+	// from the recommendation's own copy (migration 0745). A big scope starts from the period's
 	// concluded rounds, materialised: otherwise PostgreSQL hashes every recommendation
 	// with every target and probes the rounds 92.740 times (1,2 s at national size).
 	vals := make([]int64, n)
 	if len(q.Children) > 0 {
 		b.ByChild = figures.NewByChild(q.Children, n)
 	}
-	recQuery := `SELECT t.unit_path, r.conclusion_on, k.status, k.due_on, rc.carried
-		FROM inspection_round_targets t CROSS JOIN inspection_recommendations rc CROSS JOIN inspection_rounds r JOIN tasks k ON k.id = rc.task_id
+	recQuery := `SELECT t.unit_path, r.conclusion_on, rc.task_status, rc.task_due_on, rc.carried
+		FROM inspection_round_targets t CROSS JOIN inspection_recommendations rc CROSS JOIN inspection_rounds r
 		WHERE r.id = rc.round_id AND t.round_id = rc.round_id AND t.unit_id = rc.target_id
 		AND t.unit_path >= ? AND t.unit_path < ? AND r.conclusion_on >= ? AND r.conclusion_on <= ? AND ` + vis
 	recArgs := append([]any{lo, hi, q.From, q.To}, visArgs...)
 	if big {
 		recQuery = `WITH r AS MATERIALIZED (SELECT id, conclusion_on FROM inspection_rounds WHERE conclusion_on >= ? AND conclusion_on <= ?)
-		SELECT t.unit_path, r.conclusion_on, k.status, k.due_on, rc.carried
+		SELECT t.unit_path, r.conclusion_on, rc.task_status, rc.task_due_on, rc.carried
 		FROM r JOIN inspection_recommendations rc ON rc.round_id = r.id JOIN inspection_round_targets t ON t.round_id = rc.round_id AND t.unit_id = rc.target_id
-		JOIN tasks k ON k.id = rc.task_id
 		WHERE t.unit_path >= ? AND t.unit_path < ? AND ` + vis
 		recArgs = append([]any{q.From, q.To, lo, hi}, visArgs...)
 	}

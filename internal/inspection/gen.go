@@ -170,7 +170,7 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 		gen.Table{Name: "inspection_round_targets", Cols: []string{"round_id", "unit_id", "unit_path"}},
 		gen.Table{Name: "inspection_members", Cols: []string{"round_id", "person_id"}},
 		gen.Table{Name: "inspection_findings", Cols: []string{"id", "round_id", "target_id", "topic_id", "content", "created_at"}},
-		gen.Table{Name: "inspection_recommendations", Cols: []string{"id", "round_id", "target_id", "seq", "content", "task_id", "carried"}})
+		gen.Table{Name: "inspection_recommendations", Cols: []string{"id", "round_id", "target_id", "seq", "content", "task_id", "carried", "task_status", "task_due_on"}})
 	if err != nil {
 		return apperr.Wrap(op, err)
 	}
@@ -303,7 +303,7 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 						taskTitle := "Thực hiện kiến nghị của Thông báo kết luận " + conclNo + ": " + content
 						taskRows = append(taskRows, []any{taskID, nil, nil, nil, t.ID, t.Path, c.Path, taskTitle, search.Fold(taskTitle), "", lead, nil, 2, conclOn, due, "", st, pct,
 							false, doneOn, doneOn, nil, 0, stamp, stamp})
-						recRows = append(recRows, []any{recID, roundID, t.ID, k, content, taskID, carried})
+						recRows = append(recRows, []any{recID, roundID, t.ID, k, content, taskID, carried, st, due})
 					}
 				}
 				if status == "concluded" && open == 0 {

@@ -48,7 +48,20 @@ type Service struct {
 }
 
 // NewService returns the service.
-func NewService(db *sqldb.DB, plans *plan.Service) *Service { return &Service{DB: db, Plans: plans} }
+// It watches the plans' task changes, so each recommendation keeps its task's status.
+func NewService(db *sqldb.DB, plans *plan.Service) *Service {
+	if plans != nil {
+		plans.Watch(recommendationTaskChanged)
+	}
+	return &Service{DB: db, Plans: plans}
+}
+
+// recommendationTaskChanged keeps a recommendation's copy of its task's status (migration
+// 0745), which the figures count instead of joining the tasks.
+func recommendationTaskChanged(ctx context.Context, tx *sqldb.Tx, taskID int64, status string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET task_status = ? WHERE task_id = ?`, status, taskID)
+	return apperr.Wrap("inspection.recommendationTaskChanged", err)
+}
 
 // ItemInput is one line of a programme.
 type ItemInput struct {

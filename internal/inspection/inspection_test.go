@@ -147,6 +147,15 @@ func TestRoundFlow(t *testing.T) {
 		if err := plans.Accept(ctx, staff, task1, plan.ReportInput{Body: "Đạt."}); err != nil {
 			t.Fatal(err)
 		}
+		// Each recommendation keeps its task's status and deadline (the figures count them
+		// without joining the tasks), through the task's own changes.
+		if n := count(t, db, `SELECT COUNT(*) FROM inspection_recommendations r JOIN tasks t ON t.id = r.task_id
+			WHERE r.round_id = ? AND (r.task_status <> t.status OR r.task_due_on <> t.due_on)`, roundID); n != 0 {
+			t.Fatalf("%d recommendations do not show their task's state", n)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM inspection_recommendations WHERE task_id = ? AND task_status = 'done'`, task1); n != 1 {
+			t.Fatal("the accepted recommendation is not done")
+		}
 		wantErr(t, svc.Close(ctx, staff, roundID), apperr.Conflict, "Còn 1 kiến nghị")
 		wantErr(t, svc.CarryOver(ctx, staff, rec2, " "), apperr.Invalid, "lý do")
 		if err := svc.CarryOver(ctx, staff, rec2, "Chờ sửa đổi quy chế của Bộ"); err != nil {
