@@ -41,14 +41,8 @@ func (s *Service) Compute(ctx context.Context, p *org.Principal, unit org.Unit, 
 		q.Children = append(q.Children, c.Path)
 		snap.Children = append(snap.Children, Child{ID: c.ID, Name: c.Name, Path: c.Path})
 	}
-	for _, src := range s.Sources {
-		blocks, err := src.Figures(ctx, p, q)
-		if err != nil {
-			return snap, err
-		}
-		snap.Blocks = append(snap.Blocks, blocks...)
-	}
-	return snap, nil
+	snap.Blocks, err = figures.Collect(ctx, s.Sources, p, q)
+	return snap, err
 }
 
 // liveCache keeps drafts' live figures per reader for Service.LiveFor.

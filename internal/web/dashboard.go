@@ -88,14 +88,8 @@ func (s *Server) loadDashboard(r *http.Request, p *org.Principal) (dashboardData
 	for _, c := range d.Children {
 		fq.Children = append(fq.Children, c.Path)
 	}
-	for _, src := range s.Figures {
-		blocks, err := src.Figures(r.Context(), p, fq)
-		if err != nil {
-			return d, err
-		}
-		d.Blocks = append(d.Blocks, blocks...)
-	}
-	return d, nil
+	d.Blocks, err = figures.Collect(r.Context(), s.Figures, p, fq)
+	return d, err
 }
 
 // blockView is a block with its chart and its children's rows, ready for the template.
