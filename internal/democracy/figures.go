@@ -84,9 +84,22 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 	if q.Trend {
 		pts, idx = figures.NewTrend(q, figCount)
 	}
-	// run counts cols figures (starting at col) with one statement for the total and one
-	// grouped by child, over the same FROM … WHERE (whose path column is pathCol).
+	// run counts n figures (starting at col) over FROM … WHERE (whose path column is
+	// pathCol): with children, in one statement grouped by child, whose groups add up to
+	// the total (the rows of no child, group -1, are the scope's own unit); without, in
+	// one statement for the total.
 	run := func(col int, sums string, n int, from, pathCol string, args []any) error {
+		if len(q.Children) > 0 {
+			cc, ccArgs := figures.ChildCase(pathCol, q.Children)
+			return figures.Group(ctx, db, `SELECT `+cc+`, `+sums+from+` GROUP BY 1`, append(ccArgs, args...), n, func(k string, v []int64) {
+				for j, x := range v {
+					total[col+j] += x
+				}
+				if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(q.Children) {
+					copy(b.ByChild[q.Children[i]][col:], v)
+				}
+			})
+		}
 		v := make([]int64, n)
 		dest := make([]any, n)
 		for i := range v {
@@ -96,15 +109,7 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 			return apperr.Wrap(op, err)
 		}
 		copy(total[col:], v)
-		if len(q.Children) == 0 {
-			return nil
-		}
-		cc, ccArgs := figures.ChildCase(pathCol, q.Children)
-		return figures.Group(ctx, db, `SELECT `+cc+`, `+sums+from+` GROUP BY 1`, append(ccArgs, args...), n, func(k string, v []int64) {
-			if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(q.Children) {
-				copy(b.ByChild[q.Children[i]][col:], v)
-			}
-		})
+		return nil
 	}
 	trend := func(col int, query string, args []any, n int) error {
 		if !q.Trend {
