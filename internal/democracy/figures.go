@@ -169,17 +169,16 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 	}
 
 	// Boards: the current agencies of the subtree p may see, with a board in term today,
-	// or without one while their staff reaches the rule's minimum (counted with a LIMIT,
-	// so an agency costs at most that many index entries, not its whole staff).
-	uview, uviewArgs := viewCond(p, "u.path")
-	boardSums := `COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM boards b WHERE b.unit_id = u.id AND b.term_end > ?) THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN NOT EXISTS (SELECT 1 FROM boards b WHERE b.unit_id = u.id AND b.term_end > ?)
-			AND (SELECT COUNT(*) FROM (SELECT 1 FROM people pp WHERE pp.unit_path >= u.path AND pp.unit_path < SUBSTR(u.path, 1, LENGTH(u.path) - 1) || '0' LIMIT ?) x) >= ? THEN 1 ELSE 0 END), 0)`
-	boardFrom := ` FROM units u WHERE u.kind = ? AND u.valid_to = '' AND u.path >= ? AND u.path < ? AND ` + uview
-	boardArgs := append([]any{today, today, rules.BoardStaffMin, rules.BoardStaffMin, string(org.KindAgency), lo, hi}, uviewArgs...)
-	if err := run(figBoardsInTerm, boardSums, 2, boardFrom, "u.path", boardArgs); err != nil {
+	// or without one while their staff reaches the rule's minimum. Staff are the
+	// overview's counts (each person in their deepest agency; a scope of more than 200
+	// agencies keeps them 10 minutes, and the figure says when they were counted), so the
+	// two pages agree; every agency of the scope is read for them, the visible ones are
+	// counted.
+	boardsAsOf, err := f.boards(ctx, p, q, today, rules.BoardStaffMin, total, &b)
+	if err != nil {
 		return nil, err
 	}
+	b.Figures[figBoardsMissing].AsOf = boardsAsOf
 
 	// Commitments of the resolutions whose task is open past its due date.
 	mview, mviewArgs := viewCond(p, "cm.unit_path")
@@ -254,4 +253,75 @@ func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, toda
 				pts[i].Values[figDiscOverdue] -= v[0]
 			}
 		})
+}
+
+// boards counts the boards in term and the agencies missing one into total and each
+// child's row, and returns when the staff counts were counted when they are kept ones.
+func (f *Figures) boards(ctx context.Context, p *org.Principal, q figures.Query, today string, staffMin int, total []int64, b *figures.Block) (string, error) {
+	const op = "democracy.Figures"
+	db := f.Conferences.DB
+	lo, hi := q.Scope, sqldb.PathEnd(q.Scope)
+	uview, uviewArgs := viewCond(p, "u.path")
+	rows, err := db.QueryContext(ctx, `SELECT u.id, u.path, CASE WHEN `+uview+` THEN 1 ELSE 0 END,
+		CASE WHEN EXISTS (SELECT 1 FROM boards b WHERE b.unit_id = u.id AND b.term_end > ?) THEN 1 ELSE 0 END
+		FROM units u WHERE u.kind = ? AND u.valid_to = '' AND u.path >= ? AND u.path < ?`,
+		append(append([]any{}, uviewArgs...), today, string(org.KindAgency), lo, hi)...)
+	if err != nil {
+		return "", apperr.Wrap(op, err)
+	}
+	type agency struct {
+		path            string
+		visible, inTerm bool
+	}
+	var list []agency
+	index := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var a agency
+		if err := rows.Scan(&id, &a.path, &a.visible, &a.inTerm); err != nil {
+			rows.Close()
+			return "", apperr.Wrap(op, err)
+		}
+		index[id] = len(list)
+		list = append(list, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", apperr.Wrap(op, err)
+	}
+	if len(list) == 0 {
+		return "", nil
+	}
+	staff, asOf, err := f.Conferences.agencyStaff(ctx, index, lo, hi, f.Conferences.DB.Now())
+	if err != nil {
+		return "", err
+	}
+	child := map[int64]string{} // child unit id → its path
+	for _, c := range q.Children {
+		child[figures.UnitID(c)] = c
+	}
+	for i, a := range list {
+		if !a.visible {
+			continue
+		}
+		var in, missing int64
+		if a.inTerm {
+			in = 1
+		} else if staff[i] >= staffMin {
+			missing = 1
+		}
+		total[figBoardsInTerm] += in
+		total[figBoardsMissing] += missing
+		// The child holding the agency: the first id on its path below the scope.
+		if ids := org.PathIDs(a.path); len(child) > 0 {
+			for _, id := range ids {
+				if c, ok := child[id]; ok {
+					b.ByChild[c][figBoardsInTerm] += in
+					b.ByChild[c][figBoardsMissing] += missing
+					break
+				}
+			}
+		}
+	}
+	return asOf, nil
 }

@@ -273,6 +273,23 @@ type staffEntry struct {
 // home unit, found from the unit's path (the agency is the nearest ancestor of kind cơ
 // quan), in one grouped query over the subtree's units.
 func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index map[int64]int, lo, hi string, now time.Time) error {
+	staff, at, err := s.agencyStaff(ctx, index, lo, hi, now)
+	if err != nil {
+		return err
+	}
+	for i, n := range staff {
+		ov.Rows[i].Staff = n
+	}
+	ov.StaffCountedAt = at
+	return nil
+}
+
+// agencyStaff counts the staff of the agencies of a scope: index maps every current
+// agency of the scope (all of them, whatever the reader sees, so each person lands in
+// their deepest agency) to its position in the answer. countedAt is set when the counts
+// come from the kept counts of a large scope (sqldb.FormatTime of when they were counted).
+func (s *ConferenceService) agencyStaff(ctx context.Context, index map[int64]int, lo, hi string, now time.Time) (staff []int, countedAt string, err error) {
+	staff = make([]int, len(index))
 	large := len(index) > staffLiveAgencies
 	if large {
 		s.staff.mu.Lock()
@@ -281,40 +298,39 @@ func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index
 		if ok && now.Sub(c.at) < staffCacheAge && now.Sub(c.at) >= 0 {
 			for id, n := range c.agency {
 				if i, ok := index[id]; ok {
-					ov.Rows[i].Staff = n
+					staff[i] = n
 				}
 			}
-			ov.StaffCountedAt = sqldb.FormatTime(c.at)
-			return nil
+			return staff, sqldb.FormatTime(c.at), nil
 		}
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT p.unit_path, COUNT(*) FROM people p WHERE p.unit_path >= ? AND p.unit_path < ? GROUP BY p.unit_path`, lo, hi)
 	if err != nil {
-		return apperr.Wrap("democracy.staffCounts", err)
+		return nil, "", apperr.Wrap("democracy.agencyStaff", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var path string
 		var n int
 		if err := rows.Scan(&path, &n); err != nil {
-			return apperr.Wrap("democracy.staffCounts", err)
+			return nil, "", apperr.Wrap("democracy.agencyStaff", err)
 		}
 		// The deepest agency on the path holds the person.
 		ids := org.PathIDs(path)
 		for j := len(ids) - 1; j >= 0; j-- {
 			if i, ok := index[ids[j]]; ok {
-				ov.Rows[i].Staff += n
+				staff[i] += n
 				break
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return apperr.Wrap("democracy.staffCounts", err)
+		return nil, "", apperr.Wrap("democracy.agencyStaff", err)
 	}
 	if large {
-		c := staffEntry{at: now, agency: make(map[int64]int, len(ov.Rows))}
-		for _, r := range ov.Rows {
-			c.agency[r.UnitID] = r.Staff
+		c := staffEntry{at: now, agency: make(map[int64]int, len(index))}
+		for id, i := range index {
+			c.agency[id] = staff[i]
 		}
 		s.staff.mu.Lock()
 		if s.staff.m == nil {
@@ -327,8 +343,9 @@ func (s *ConferenceService) staffCounts(ctx context.Context, ov *Overview, index
 		}
 		s.staff.m[lo] = c
 		s.staff.mu.Unlock()
+		countedAt = sqldb.FormatTime(now)
 	}
-	return nil
+	return staff, countedAt, nil
 }
 
 // YearLabel is the year as text.

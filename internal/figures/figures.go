@@ -40,6 +40,9 @@ type Figure struct {
 	// Href is the filtered list behind the number, for the same scope and period ("" when
 	// the module has no such list).
 	Href string `json:"href,omitempty"`
+	// AsOf is set when the number rests on counts kept for a while (sqldb.FormatTime of
+	// when they were counted), so a page can say how fresh it is; "" means as of now.
+	AsOf string `json:"as_of,omitempty"`
 	// Bad marks a number where more is worse (overdue, late), so comparisons can flag the
 	// units that lag.
 	Bad bool `json:"bad,omitempty"`
