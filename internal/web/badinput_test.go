@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"danvan/internal/app"
+	"danvan/internal/backup"
 	"danvan/internal/sqldb"
 )
 
@@ -32,14 +34,24 @@ var acceptsEmpty = map[string]string{
 	"POST /training/{id}/attendance":               "no box ticked is a session nobody attended",
 }
 
-// tableCounts reads the row count of every table of the database.
-func tableCounts(t *testing.T, db *sqldb.DB) map[string]int {
+// tableState reads every table of the database: on SQLite its row count and a hash of
+// its content (backup.Sum: an update is seen too), on PostgreSQL its row count.
+func tableState(t *testing.T, db *sqldb.DB) map[string]string {
 	t.Helper()
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-	if db.Dialect() == sqldb.Postgres {
-		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`
+	out := map[string]string{}
+	if db.Dialect() == sqldb.SQLite {
+		sums, err := backup.Sum(t.Context(), db.WritePool())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, s := range sums {
+			if !volatileTables[n] {
+				out[n] = fmt.Sprintf("%d rows, content %s", s.Rows, s.SHA256[:12])
+			}
+		}
+		return out
 	}
-	rows, err := db.QueryContext(t.Context(), q)
+	rows, err := db.QueryContext(t.Context(), `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,10 +64,9 @@ func tableCounts(t *testing.T, db *sqldb.DB) map[string]int {
 		names = append(names, n)
 	}
 	rows.Close()
-	out := make(map[string]int, len(names))
 	for _, n := range names {
 		if !volatileTables[n] {
-			out[n] = count(t, db, `SELECT COUNT(*) FROM `+n)
+			out[n] = fmt.Sprintf("%d rows", count(t, db, `SELECT COUNT(*) FROM `+n))
 		}
 	}
 	return out
@@ -64,7 +75,8 @@ func tableCounts(t *testing.T, db *sqldb.DB) map[string]int {
 // TestEveryEmptyFormWritesNothing posts an empty form (only its nonce) to every POST
 // route the router has, as the administrator, on both engines. A route that refuses it —
 // 4xx, or a redirect to a page whose message is an error — must say why in Vietnamese
-// and leave every table as it was (row counts of all tables, the session store aside); no
+// and leave every table as it was (every table's rows and, on SQLite, their content; the
+// session store and the limiter's counts aside); no
 // route may answer 5xx. A route that accepts an empty form (mark all as read, a toggle)
 // is counted, not judged. A new route is covered the day it is added.
 func TestEveryEmptyFormWritesNothing(t *testing.T) {
@@ -97,7 +109,7 @@ func TestEveryEmptyFormWritesNothing(t *testing.T) {
 				continue
 			}
 			posts++
-			before := tableCounts(t, db)
+			before := tableState(t, db)
 			res, body := root.post(target, url.Values{"form_nonce": {"empty-" + target}})
 			what := "POST " + target + " (empty form)"
 			if res.StatusCode >= 500 {
@@ -137,10 +149,10 @@ func TestEveryEmptyFormWritesNothing(t *testing.T) {
 			if !vietnamese(message) {
 				t.Errorf("%s: refused (%d) without a Vietnamese message: %q", what, res.StatusCode, message)
 			}
-			after := tableCounts(t, db)
-			for name, n := range after {
-				if before[name] != n {
-					t.Errorf("%s: refused (%d) but table %s went from %d to %d rows", what, res.StatusCode, name, before[name], n)
+			after := tableState(t, db)
+			for name, st := range after {
+				if before[name] != st {
+					t.Errorf("%s: refused (%d) but table %s went from %s to %s", what, res.StatusCode, name, before[name], st)
 				}
 			}
 		}
