@@ -300,7 +300,7 @@ func TestFeedbackAndShare(t *testing.T) {
 		if len(mustPending(t, f, f.who(t, "dangvien1"))) != 0 {
 			t.Fatal("a member sees feedback to moderate")
 		}
-		if err := f.svc.Moderate(f.ctx, reviewer, pending[0].ID, true, "Cảm ơn bạn, ban biên tập sẽ cập nhật.", link); err != nil {
+		if err := f.svc.Moderate(f.ctx, reviewer, pending[0].ID, news.DecisionPublish, "Cảm ơn bạn, ban biên tập sẽ cập nhật.", link); err != nil {
 			t.Fatal(err)
 		}
 		pub, err := f.svc.PublicFeedback(f.ctx, a.ID)

@@ -487,12 +487,21 @@ func (s *Service) PendingFeedback(ctx context.Context, p *org.Principal) ([]Feed
 	return s.feedback(ctx, cond+` AND f.state = ? ORDER BY f.id LIMIT 100`, append(args, FeedbackPending)...)
 }
 
+// Decision is an editor's choice on a reader's feedback: the moderation form's two buttons.
+type Decision string
+
+const (
+	DecisionPublish Decision = "publish" // publish it (with the answer, if any)
+	DecisionReject  Decision = "reject"  // do not publish it
+)
+
 // Moderate publishes (with an optional answer), answers an already published feedback, or
 // rejects it. The sender is told by mail when it is published or answered, never when it
 // is rejected (a rejection is not a conversation). link is the article's absolute address.
 // Errors: NotFound, Forbidden, Invalid, Conflict.
-func (s *Service) Moderate(ctx context.Context, p *org.Principal, id int64, publish bool, answer, link string) error {
+func (s *Service) Moderate(ctx context.Context, p *org.Principal, id int64, decision Decision, answer, link string) error {
 	const op = "news.Moderate"
+	publish := decision == DecisionPublish
 	answer = search.Clean(answer)
 	if utf8.RuneCountInString(answer) > 3000 {
 		return &apperr.Error{Kind: apperr.Invalid, Op: op, Message: "Câu trả lời dài quá 3.000 ký tự.", Fields: map[string]string{"answer": "Câu trả lời dài quá 3.000 ký tự."}}
@@ -509,6 +518,9 @@ func (s *Service) Moderate(ctx context.Context, p *org.Principal, id int64, publ
 		}
 		if err != nil {
 			return err
+		}
+		if decision != DecisionPublish && decision != DecisionReject {
+			return apperr.New(apperr.Invalid, op, "Hãy chọn \"Đăng\" hoặc \"Không đăng\" cho phản hồi này.")
 		}
 		state, action, summary := FeedbackPublished, "publish", "Đăng phản hồi của "+f.Name
 		switch {

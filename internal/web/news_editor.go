@@ -306,15 +306,12 @@ func (s *Server) newsModerate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The decision is one of the form's two buttons; anything else (a post without it)
-	// publishes nothing.
-	decision := r.PostFormValue("decision")
-	if decision != "publish" && decision != "reject" {
-		return s.redirect(w, r, "/news/feedback", "error", "Hãy chọn \"Đăng\" hoặc \"Không đăng\" cho phản hồi này.")
-	}
-	publish := decision == "publish"
+	// The decision is one of the form's two buttons; the service refuses anything else
+	// (a post without it publishes nothing), after its rights check.
+	decision := news.Decision(r.PostFormValue("decision"))
+	publish := decision == news.DecisionPublish
 	slug := r.PostFormValue("slug")
-	err = s.News.Moderate(ctx, p, id, publish, r.PostFormValue("answer"), s.absURL(r, "/tin-tuc/"+slug))
+	err = s.News.Moderate(ctx, p, id, decision, r.PostFormValue("answer"), s.absURL(r, "/tin-tuc/"+slug))
 	if k := apperr.KindOf(err); err != nil && (k == apperr.Invalid || k == apperr.Conflict) {
 		return s.redirect(w, r, "/news/feedback", "error", apperr.MessageOf(err))
 	}
