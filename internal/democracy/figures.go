@@ -296,10 +296,7 @@ func (f *Figures) boards(ctx context.Context, p *org.Principal, q figures.Query,
 	if err != nil {
 		return "", err
 	}
-	child := map[int64]string{} // child unit id → its path
-	for _, c := range q.Children {
-		child[figures.UnitID(c)] = c
-	}
+	childOf := figures.ChildFinder(q.Children)
 	for i, a := range list {
 		if !a.visible {
 			continue
@@ -312,15 +309,10 @@ func (f *Figures) boards(ctx context.Context, p *org.Principal, q figures.Query,
 		}
 		total[figBoardsInTerm] += in
 		total[figBoardsMissing] += missing
-		// The child holding the agency: the first id on its path below the scope.
-		if ids := org.PathIDs(a.path); len(child) > 0 {
-			for _, id := range ids {
-				if c, ok := child[id]; ok {
-					b.ByChild[c][figBoardsInTerm] += in
-					b.ByChild[c][figBoardsMissing] += missing
-					break
-				}
-			}
+		if c := childOf(a.path); c >= 0 {
+			row := b.ByChild[q.Children[c]]
+			row[figBoardsInTerm] += in
+			row[figBoardsMissing] += missing
 		}
 	}
 	return asOf, nil

@@ -68,6 +68,30 @@ func ChildCase(col string, children []string) (string, []any) {
 	return b.String(), args
 }
 
+// ChildFinder returns, for a unit path, the index in children of the child subtree
+// holding it (-1 outside them): ChildCase's answer, for rows counted in Go. Each prefix
+// of the path is looked up, the deepest match wins.
+func ChildFinder(children []string) func(path string) int {
+	at := make(map[string]int, len(children))
+	for i, c := range children {
+		at[c] = i
+	}
+	return func(path string) int {
+		found := -1
+		if len(at) == 0 {
+			return found
+		}
+		for i := 1; i < len(path); i++ {
+			if path[i] == '/' {
+				if j, ok := at[path[:i+1]]; ok {
+					found = j
+				}
+			}
+		}
+		return found
+	}
+}
+
 // ChildIDs are the unit ids of children (for sources whose counters are kept per unit).
 func ChildIDs(children []string) []int64 {
 	out := make([]int64, len(children))

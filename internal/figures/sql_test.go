@@ -19,3 +19,16 @@ func TestQueryMonthsAndUnitID(t *testing.T) {
 		t.Errorf("%s %v", cc, args)
 	}
 }
+
+// ChildFinder files a path under the child subtree holding it, as ChildCase does in SQL.
+func TestChildFinder(t *testing.T) {
+	find := ChildFinder([]string{"/1/5/", "/1/7/", "/1/5/9/"})
+	for path, want := range map[string]int{"/1/5/": 0, "/1/5/23/": 0, "/1/7/8/9/": 1, "/1/5/9/4/": 2, "/1/": -1, "/1/50/": -1, "/2/5/": -1} {
+		if got := find(path); got != want {
+			t.Errorf("%s: child %d, want %d", path, got, want)
+		}
+	}
+	if got := ChildFinder(nil)("/1/5/"); got != -1 {
+		t.Errorf("no children: %d", got)
+	}
+}

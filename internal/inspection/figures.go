@@ -64,25 +64,7 @@ func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query
 
 	// Where each row goes: the total, its child (the deepest child path holding the
 	// target), its month.
-	childOf := map[string]int{}
-	for i, c := range q.Children {
-		childOf[c] = i
-	}
-	findChild := func(path string) int {
-		if len(childOf) == 0 {
-			return -1
-		}
-		ids := org.PathIDs(path)
-		prefix := "/"
-		found := -1
-		for _, id := range ids {
-			prefix += strconv.FormatInt(id, 10) + "/"
-			if i, ok := childOf[prefix]; ok {
-				found = i
-			}
-		}
-		return found
-	}
+	findChild := figures.ChildFinder(q.Children)
 	var pts []figures.Point
 	var idx map[string]int
 	if q.Trend {
