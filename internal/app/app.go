@@ -205,6 +205,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	a.Figures = append(a.Figures, democracy.NewFigures(a.Conferences, disclosures))
 
 	a.Inspections = inspection.NewService(db, a.Plans)
+	if err := inspection.EnsureRecommendationCounts(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Figures = append(a.Figures, a.Inspections)
 	// The evidence pack reads every domain's figures, its own past rounds included.
 	a.Inspections.Sources = append([]figures.Source(nil), a.Figures...)
@@ -214,7 +218,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 		_, err := a.Inspections.Remind(ctx, now)
 		return err
 	}})
-	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("inspection_programmes", "unit_path"), org.ReplacePathPrefix("inspection_rounds", "unit_path"),
+	a.Org.PathHooks = append(a.Org.PathHooks, inspection.MoveRecommendationCounts, org.ReplacePathPrefix("inspection_programmes", "unit_path"), org.ReplacePathPrefix("inspection_rounds", "unit_path"),
 		org.ReplacePathPrefix("inspection_round_targets", "unit_path"), org.ReplacePathPrefix("inspection_self_reports", "unit_path"))
 	newsSvc := news.NewService(db, a.Files)
 	a.Org.PathHooks = append(a.Org.PathHooks, org.ReplacePathPrefix("news_articles", "unit_path"), org.ReplacePathPrefix("news_feedback", "unit_path"))

@@ -130,6 +130,13 @@ func (s *Service) Conclude(ctx context.Context, p *org.Principal, id int64, in C
 			n.Display(), in.IssuedOn, in.Text, in.Referral, sqldb.FormatTime(tx.Now()), id); err != nil {
 			return apperr.Wrap(op, err)
 		}
+		made, err := readRecs(ctx, tx, `rc.round_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if err := countRecs(ctx, tx, nil, made); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: r.unitID, Entity: "inspection_round", EntityID: id, Action: "conclude",
 			Summary: fmt.Sprintf("Ban hành Thông báo kết luận %s với %d kiến nghị", n.Display(), len(in.Recommendations)), After: in})
 	})
@@ -154,8 +161,24 @@ func (s *Service) CarryOver(ctx context.Context, p *org.Principal, recID int64, 
 			v.Add("reason", "Hãy ghi lý do chuyển kiến nghị sang kỳ sau.")
 			return v.Err()
 		}
+		// Touched first, so on PostgreSQL the row is locked before the counters read it: a
+		// carry-over and its task's acceptance at once would each count it out of "pending".
+		if _, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET carried = carried WHERE id = ?`, recID); err != nil {
+			return apperr.Wrap(op, err)
+		}
+		before, err := readRecs(ctx, tx, `rc.id = ?`, recID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET carried = ? WHERE id = ?`, reason, recID); err != nil {
 			return apperr.Wrap(op, err)
+		}
+		after, err := readRecs(ctx, tx, `rc.id = ?`, recID)
+		if err != nil {
+			return err
+		}
+		if err := countRecs(ctx, tx, before, after); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{UnitID: r.unitID, Entity: "inspection_round", EntityID: roundID, Action: "carry_over",
 			Summary: "Chuyển kiến nghị sang kỳ sau: " + reason, After: map[string]any{"recommendation": recID}})

@@ -110,67 +110,29 @@ func (s *Service) Figures(ctx context.Context, p *org.Principal, q figures.Query
 		return nil, apperr.Wrap(op, err)
 	}
 
-	// Recommendations of the period's conclusions, with their task's status and deadline
-	// from the recommendation's own copy (migration 0745). A big scope starts from the period's
-	// concluded rounds, materialised: otherwise PostgreSQL hashes every recommendation
-	// with every target and probes the rounds 92.740 times (1,2 s at national size).
 	vals := make([]int64, n)
 	if len(q.Children) > 0 {
 		b.ByChild = figures.NewByChild(q.Children, n)
 	}
-	recQuery := `SELECT t.unit_path, r.conclusion_on, rc.task_status, rc.task_due_on, rc.carried
-		FROM inspection_round_targets t CROSS JOIN inspection_recommendations rc CROSS JOIN inspection_rounds r
-		WHERE r.id = rc.round_id AND t.round_id = rc.round_id AND t.unit_id = rc.target_id
-		AND t.unit_path >= ? AND t.unit_path < ? AND r.conclusion_on >= ? AND r.conclusion_on <= ? AND ` + vis
-	recArgs := append([]any{lo, hi, q.From, q.To}, visArgs...)
-	if big {
-		recQuery = `WITH r AS MATERIALIZED (SELECT id, conclusion_on FROM inspection_rounds WHERE conclusion_on >= ? AND conclusion_on <= ?)
-		SELECT t.unit_path, r.conclusion_on, rc.task_status, rc.task_due_on, rc.carried
-		FROM r JOIN inspection_recommendations rc ON rc.round_id = r.id JOIN inspection_round_targets t ON t.round_id = rc.round_id AND t.unit_id = rc.target_id
-		WHERE t.unit_path >= ? AND t.unit_path < ? AND ` + vis
-		recArgs = append([]any{q.From, q.To, lo, hi}, visArgs...)
+	if scope.Contains(q.Scope) {
+		// p sees every target of the scope: the counters (migration 0746) hold the answer.
+		err = s.countedRecommendations(ctx, q, today, vals, b.ByChild, pts, idx)
+	} else {
+		err = s.scannedRecommendations(ctx, q, today, vis, visArgs, big, vals, b.ByChild, findChild, pts, idx)
 	}
-	rows, err = s.DB.QueryContext(ctx, recQuery, recArgs...)
 	if err != nil {
-		return nil, apperr.Wrap(op, err)
-	}
-	for rows.Next() {
-		var path, concl, status, due, carried string
-		if err := rows.Scan(&path, &concl, &status, &due, &carried); err != nil {
-			rows.Close()
-			return nil, apperr.Wrap(op, err)
-		}
-		add := func(v []int64) {
-			v[2]++
-			switch {
-			case status == plan.StatusDone:
-				v[3]++
-			case carried == "" && due < today:
-				v[4]++
-			}
-		}
-		add(vals)
-		if i := findChild(path); i >= 0 {
-			add(b.ByChild[q.Children[i]])
-		}
-		if i, ok := idx[concl[:min(7, len(concl))]]; ok && q.Trend {
-			add(pts[i].Values)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, apperr.Wrap(op, err)
+		return nil, err
 	}
 
-	vals[0], vals[1] = int64(len(total.rounds)), int64(len(total.targets))
+	vals[figRounds], vals[figTargets] = int64(len(total.rounds)), int64(len(total.targets))
 	for i, c := range q.Children {
 		if byChild[i] != nil {
-			b.ByChild[c][0], b.ByChild[c][1] = int64(len(byChild[i].rounds)), int64(len(byChild[i].targets))
+			b.ByChild[c][figRounds], b.ByChild[c][figTargets] = int64(len(byChild[i].rounds)), int64(len(byChild[i].targets))
 		}
 	}
 	for m, bk := range byMonth {
 		if i, ok := idx[m]; ok {
-			pts[i].Values[0], pts[i].Values[1] = int64(len(bk.rounds)), int64(len(bk.targets))
+			pts[i].Values[figRounds], pts[i].Values[figTargets] = int64(len(bk.rounds)), int64(len(bk.targets))
 		}
 	}
 	for i := range b.Figures {
@@ -196,3 +158,133 @@ func (s *Service) bigScope(ctx context.Context, lo, hi string) (bool, error) {
 }
 
 var _ figures.Source = (*Service)(nil)
+
+// The block's figures, in order.
+const (
+	figRounds = iota
+	figTargets
+	figRecs
+	figRecsDone
+	figRecsOverdue
+)
+
+// scannedRecommendations counts the recommendations of the period's conclusions into
+// figures 2–4 of vals, each child's row and the trend from the rows, for a reader who
+// sees only part of the scope's targets. The task's status and deadline are the
+// recommendation's own copy (migration 0745). A big scope starts from the period's
+// concluded rounds, materialised: otherwise PostgreSQL hashes every recommendation with
+// every target and probes the rounds 92.740 times (1,2 s at national size).
+func (s *Service) scannedRecommendations(ctx context.Context, q figures.Query, today, vis string, visArgs []any, big bool,
+	vals []int64, byChild map[string][]int64, findChild func(string) int, pts []figures.Point, idx map[string]int) error {
+	const op = "inspection.Figures"
+	lo, hi := q.Scope, sqldb.PathEnd(q.Scope)
+	recQuery := `SELECT t.unit_path, r.conclusion_on, rc.task_status, rc.task_due_on, rc.carried
+		FROM inspection_round_targets t CROSS JOIN inspection_recommendations rc CROSS JOIN inspection_rounds r
+		WHERE r.id = rc.round_id AND t.round_id = rc.round_id AND t.unit_id = rc.target_id
+		AND t.unit_path >= ? AND t.unit_path < ? AND r.conclusion_on >= ? AND r.conclusion_on <= ? AND ` + vis
+	recArgs := append([]any{lo, hi, q.From, q.To}, visArgs...)
+	if big {
+		recQuery = `WITH r AS MATERIALIZED (SELECT id, conclusion_on FROM inspection_rounds WHERE conclusion_on >= ? AND conclusion_on <= ?)
+		SELECT t.unit_path, r.conclusion_on, rc.task_status, rc.task_due_on, rc.carried
+		FROM r JOIN inspection_recommendations rc ON rc.round_id = r.id JOIN inspection_round_targets t ON t.round_id = rc.round_id AND t.unit_id = rc.target_id
+		WHERE t.unit_path >= ? AND t.unit_path < ? AND ` + vis
+		recArgs = append([]any{q.From, q.To, lo, hi}, visArgs...)
+	}
+	rows, err := s.DB.QueryContext(ctx, recQuery, recArgs...)
+	if err != nil {
+		return apperr.Wrap(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path, concl, status, due, carried string
+		if err := rows.Scan(&path, &concl, &status, &due, &carried); err != nil {
+			return apperr.Wrap(op, err)
+		}
+		add := func(v []int64) {
+			v[figRecs]++
+			switch {
+			case status == plan.StatusDone:
+				v[figRecsDone]++
+			case carried == "" && due < today:
+				v[figRecsOverdue]++
+			}
+		}
+		add(vals)
+		if i := findChild(path); i >= 0 {
+			add(byChild[q.Children[i]])
+		}
+		if i, ok := idx[concl[:min(7, len(concl))]]; ok && q.Trend {
+			add(pts[i].Values)
+		}
+	}
+	return apperr.Wrap(op, rows.Err())
+}
+
+// countedRecommendations fills figures 2–4 of vals, each child's row and the trend from
+// the counters (migration 0746), for a reader who sees every target of the scope: the
+// scope's and each child's rows over the period's conclusion days. Overdue is the pending
+// minus those not yet due, read from the recommendations (only recent conclusions can be
+// not yet due). TestRecommendationCountsFollowEveryChange holds it to the row scan.
+func (s *Service) countedRecommendations(ctx context.Context, q figures.Query, today string,
+	vals []int64, byChild map[string][]int64, pts []figures.Point, idx map[string]int) error {
+	const op = "inspection.Figures"
+	scope := figures.UnitID(q.Scope)
+	ids := append([]int64{scope}, figures.ChildIDs(q.Children)...)
+	args := []any{q.From, q.To}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	byUnit := map[string][]int64{}
+	if err := figures.Group(ctx, s.DB, `SELECT unit_id, COALESCE(SUM(recs), 0), COALESCE(SUM(done), 0), COALESCE(SUM(pending), 0)
+		FROM recommendation_counts WHERE day >= ? AND day <= ? AND unit_id IN (`+figures.Placeholders(len(ids))+`) GROUP BY unit_id`, args, 3,
+		func(k string, v []int64) { byUnit[k] = v }); err != nil {
+		return err
+	}
+	put := func(row, v []int64) {
+		if v != nil {
+			row[figRecs], row[figRecsDone], row[figRecsOverdue] = v[0], v[1], v[2]
+		}
+	}
+	put(vals, byUnit[strconv.FormatInt(scope, 10)])
+	for _, c := range q.Children {
+		if row := byChild[c]; row != nil {
+			put(row, byUnit[strconv.FormatInt(figures.UnitID(c), 10)])
+		}
+	}
+	if q.Trend {
+		if err := figures.Group(ctx, s.DB, `SELECT SUBSTR(day, 1, 7), COALESCE(SUM(recs), 0), COALESCE(SUM(done), 0), COALESCE(SUM(pending), 0)
+			FROM recommendation_counts WHERE unit_id = ? AND day >= ? AND day <= ? GROUP BY 1`, []any{scope, q.From, q.To}, 3, func(m string, v []int64) {
+			if i, ok := idx[m]; ok {
+				put(pts[i].Values, v)
+			}
+		}); err != nil {
+			return err
+		}
+	}
+	// The pending not yet due are taken off: few, the last weeks' conclusions.
+	findChild := figures.ChildFinder(q.Children)
+	rows, err := s.DB.QueryContext(ctx, `SELECT t.unit_path, r.conclusion_on
+		FROM inspection_recommendations rc JOIN inspection_rounds r ON r.id = rc.round_id
+		JOIN inspection_round_targets t ON t.round_id = rc.round_id AND t.unit_id = rc.target_id
+		WHERE rc.carried = '' AND rc.task_status <> 'done' AND rc.task_due_on >= ?
+		AND r.conclusion_on >= ? AND r.conclusion_on <= ? AND t.unit_path >= ? AND t.unit_path < ?`,
+		today, q.From, q.To, q.Scope, sqldb.PathEnd(q.Scope))
+	if err != nil {
+		return apperr.Wrap(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path, concl string
+		if err := rows.Scan(&path, &concl); err != nil {
+			return apperr.Wrap(op, err)
+		}
+		vals[figRecsOverdue]--
+		if i := findChild(path); i >= 0 {
+			byChild[q.Children[i]][figRecsOverdue]--
+		}
+		if i, ok := idx[concl[:min(7, len(concl))]]; ok && q.Trend {
+			pts[i].Values[figRecsOverdue]--
+		}
+	}
+	return apperr.Wrap(op, rows.Err())
+}

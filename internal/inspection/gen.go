@@ -335,6 +335,9 @@ func Generate(ctx context.Context, db *sqldb.DB, s *gen.Summary, o gen.Options) 
 	if err := gen.ResetSequences(ctx, db, "tasks", "inspection_programmes", "inspection_items", "inspection_rounds", "inspection_findings", "inspection_recommendations"); err != nil {
 		return err
 	}
+	if err := RebuildRecommendationCounts(ctx, db); err != nil {
+		return err
+	}
 	fmt.Fprintf(log, "gen: %d chương trình kiểm tra, giám sát, %d đoàn, %d lượt đơn vị, %d kiến nghị trong %s\n",
 		programmes, rounds, targets, recs, time.Since(start).Round(time.Millisecond))
 	return nil

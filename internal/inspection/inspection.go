@@ -57,10 +57,29 @@ func NewService(db *sqldb.DB, plans *plan.Service) *Service {
 }
 
 // recommendationTaskChanged keeps a recommendation's copy of its task's status (migration
-// 0745), which the figures count instead of joining the tasks.
+// 0745), which the figures count instead of joining the tasks, and its counters (0746).
+// The row is touched first, so on PostgreSQL it is locked before it is read (see CarryOver).
 func recommendationTaskChanged(ctx context.Context, tx *sqldb.Tx, taskID int64, status string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET task_status = ? WHERE task_id = ?`, status, taskID)
-	return apperr.Wrap("inspection.recommendationTaskChanged", err)
+	const op = "inspection.recommendationTaskChanged"
+	res, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET task_status = task_status WHERE task_id = ?`, taskID)
+	if err != nil {
+		return apperr.Wrap(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return apperr.Wrap(op, err) // not a recommendation's task (most tasks)
+	}
+	before, err := readRecs(ctx, tx, `rc.task_id = ?`, taskID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET task_status = ? WHERE task_id = ?`, status, taskID); err != nil {
+		return apperr.Wrap(op, err)
+	}
+	after, err := readRecs(ctx, tx, `rc.task_id = ?`, taskID)
+	if err != nil {
+		return err
+	}
+	return countRecs(ctx, tx, before, after)
 }
 
 // ItemInput is one line of a programme.
