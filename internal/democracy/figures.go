@@ -147,7 +147,7 @@ func (f *Figures) Figures(ctx context.Context, p *org.Principal, q figures.Query
 		return nil, err
 	}
 	if whole {
-		if err := countedDisclosures(ctx, db, q, today, total, &b, pts, idx, run); err != nil {
+		if err := countedDisclosures(ctx, db, q, today, total, &b, pts, idx); err != nil {
 			return nil, err
 		}
 	} else {
@@ -201,11 +201,11 @@ var _ figures.Source = (*Figures)(nil)
 // countedDisclosures fills the register's three figures (on time, late, overdue) of the
 // total, each child and the trend from the counters (migration 0580), for a reader who
 // reads every item of the scope: the scope's and each child's rows over the period's
-// decision days. Overdue is the not-posted minus those not yet due, which run counts
-// from the items (only the last weeks' decisions can be not yet due).
+// decision days. Overdue is the not-posted minus those not yet due, counted from the
+// items (only the last weeks' decisions can be not yet due).
 // TestDisclosureCountsFollowEveryChange holds it to the row scan.
 func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, today string, total []int64, b *figures.Block,
-	pts []figures.Point, idx map[string]int, run func(col int, sums string, n int, from, pathCol string, args []any) error) error {
+	pts []figures.Point, idx map[string]int) error {
 	scope := figures.UnitID(q.Scope)
 	ids := append([]int64{scope}, figures.ChildIDs(q.Children)...)
 	args := []any{q.From, q.To}
@@ -218,9 +218,32 @@ func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, toda
 		func(k string, v []int64) { byUnit[k] = v }); err != nil {
 		return err
 	}
-	if err := run(figDiscOverdue, `COUNT(*)`, 1, ` FROM disclosures d WHERE d.posted_on = '' AND d.due_on >= ? AND d.unit_path >= ? AND d.unit_path < ?
-		AND d.decision_on >= ? AND d.decision_on <= ?`, "d.unit_path", []any{today, q.Scope, sqldb.PathEnd(q.Scope), q.From, q.To}); err != nil {
-		return err
+	// The not yet due, read as rows and counted here for the total, each child and the
+	// month (the last weeks' decisions, about 1.400 at national size): grouped by child in
+	// SQL, PostgreSQL's generic plan for the 131 parameters scanned the register's path
+	// index instead of this partial one, 90–170 ms instead of 1.
+	findChild := figures.ChildFinder(q.Children)
+	notDue := map[string]int64{}
+	rows, err := db.QueryContext(ctx, `SELECT d.unit_path, d.decision_on FROM disclosures d WHERE d.posted_on = '' AND d.due_on >= ?
+		AND d.unit_path >= ? AND d.unit_path < ? AND d.decision_on >= ? AND d.decision_on <= ?`,
+		today, q.Scope, sqldb.PathEnd(q.Scope), q.From, q.To)
+	if err != nil {
+		return apperr.Wrap("democracy.Figures", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path, decided string
+		if err := rows.Scan(&path, &decided); err != nil {
+			return apperr.Wrap("democracy.Figures", err)
+		}
+		total[figDiscOverdue]++
+		if i := findChild(path); i >= 0 {
+			b.ByChild[q.Children[i]][figDiscOverdue]++
+		}
+		notDue[decided[:min(7, len(decided))]]++
+	}
+	if err := rows.Err(); err != nil {
+		return apperr.Wrap("democracy.Figures", err)
 	}
 	// put turns a unit's counters and its not-yet-due count (already in row) into the figures.
 	put := func(row []int64, v []int64) {
@@ -246,13 +269,12 @@ func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, toda
 	}); err != nil {
 		return err
 	}
-	return figures.Group(ctx, db, `SELECT SUBSTR(d.decision_on, 1, 7), COUNT(*) FROM disclosures d WHERE d.posted_on = '' AND d.due_on >= ?
-		AND d.unit_path >= ? AND d.unit_path < ? AND d.decision_on >= ? AND d.decision_on <= ? GROUP BY 1`,
-		[]any{today, q.Scope, sqldb.PathEnd(q.Scope), q.From, q.To}, 1, func(m string, v []int64) {
-			if i, ok := idx[m]; ok {
-				pts[i].Values[figDiscOverdue] -= v[0]
-			}
-		})
+	for m, n := range notDue {
+		if i, ok := idx[m]; ok {
+			pts[i].Values[figDiscOverdue] -= n
+		}
+	}
+	return nil
 }
 
 // boards counts the boards in term and the agencies missing one into total and each
