@@ -14,6 +14,7 @@ import (
 	"danvan/internal/org"
 	"danvan/internal/petition"
 	"danvan/internal/sqldb"
+	"danvan/internal/work"
 )
 
 type fixture struct {
@@ -613,6 +614,55 @@ func TestFindMatchesLikeCharactersLiterally(t *testing.T) {
 		}
 		if page, err := f.svc.Find(f.ctx, h1, petition.Filter{Query: "_"}); err != nil || len(page.Petitions) != 0 {
 			t.Errorf(`search "_": %d petitions (%v), want none`, len(page.Petitions), err)
+		}
+	})
+}
+
+// TestDuplicatesOfAPetition: the petition page lists the petitions with the same ID
+// number, phone or content that the reader may see, with the reason, never the petition
+// itself nor an unrelated one — the same answer whether the reader's scope is read by
+// its path range (small) or each probe's own index (large, which SQLite must be told).
+func TestDuplicatesOfAPetition(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		staff := f.who(t, "tiepdan1")
+		today := work.Today(db.Now())
+		rec := func(content string, s petition.Sender) petition.Petition {
+			t.Helper()
+			pt, err := f.svc.Record(f.ctx, staff, petition.Input{Kind: string(petition.Feedback), Channel: string(petition.Post), UnitID: f.o.Agencies[0].Node.ID, ReceivedOn: today,
+				Content: content, Sender: s})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pt
+		}
+		same := "Đề nghị công khai quy hoạch sử dụng đất của phường trên cổng thông tin điện tử"
+		a := rec(same, petition.Sender{Name: "Lê Thị Hoa", Phone: "0912 345 678", IDNo: "001190012345", Address: "Hà Nội"})
+		byPhone := rec("Đề nghị sửa đường ngõ 12 bị sụt lún sau mưa lớn", petition.Sender{Name: "Lê Văn Hùng", Phone: "0912.345.678", Address: "Hà Nội"})
+		byText := rec(same+".", petition.Sender{Name: "Phạm Văn Nam", Phone: "0987 000 111", Address: "Hà Nội"})
+		other := rec("Phản ánh tiếng ồn từ xưởng cơ khí ban đêm", petition.Sender{Name: "Đỗ Thu Trang", Phone: "0977 222 333", Address: "Hà Nội"})
+		for _, large := range []int{2000, 0} {
+			restore := petition.SetDuplicateScopeLarge(large)
+			for _, user := range []string{"tiepdan1", "admin"} {
+				got, err := f.svc.DuplicatesOf(f.ctx, f.who(t, user), a.ID)
+				if err != nil {
+					t.Fatalf("threshold %d, %s: %v", large, user, err)
+				}
+				reasons := map[int64]string{}
+				for _, d := range got {
+					reasons[d.ID] = d.Reason
+				}
+				if !strings.Contains(reasons[byPhone.ID], "điện thoại") || !strings.Contains(reasons[byText.ID], "Nội dung") {
+					t.Errorf("threshold %d, %s: duplicates %+v miss the same phone (%d) or the same content (%d)", large, user, got, byPhone.ID, byText.ID)
+				}
+				if _, ok := reasons[a.ID]; ok {
+					t.Errorf("threshold %d, %s: the petition is listed as its own duplicate", large, user)
+				}
+				if _, ok := reasons[other.ID]; ok {
+					t.Errorf("threshold %d, %s: an unrelated petition is listed: %+v", large, user, got)
+				}
+			}
+			restore()
 		}
 	})
 }
