@@ -2,6 +2,7 @@ package democracy_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -177,5 +178,57 @@ func TestDisclosureRuleVersions(t *testing.T) {
 			t.Fatalf("budget rule %+v", b)
 		}
 		_ = time.Now
+	})
+}
+
+// TestDisclosureListReadEitherWay: the register lists the same items in the same order
+// (latest decision first) whether it is read by the readers' paths or, as a large
+// register is, by decision date — for the upper committee, the agency's head and a
+// member who sees only what was posted, with and without filters.
+func TestDisclosureListReadEitherWay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setupDisc(t, db)
+		a := f.o.Agencies[0]
+		head := f.who(t, "thutruong1")
+		for i, n := range []int{70, 45, 45, 20, 3} {
+			in := democracy.DisclosureInput{UnitID: a.Node.ID, Category: "quy-che", Title: fmt.Sprintf("Quy chế số %d", i), DecisionNo: fmt.Sprintf("%d/QĐ-STP", 40+i),
+				DecisionOn: daysAgo(db, n), Signer: "Giám đốc", Forms: []string{democracy.FormPosted}}
+			if i%2 == 0 {
+				in.PostedOn = daysAgo(db, n-1)
+			}
+			if _, err := f.ds.Create(f.ctx, head, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := func(p *org.Principal, flt democracy.DisclosureFilter) []int64 {
+			t.Helper()
+			list, err := f.ds.List(f.ctx, p, flt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for i, d := range list {
+				if i > 0 && (d.DecisionOn > list[i-1].DecisionOn || d.DecisionOn == list[i-1].DecisionOn && d.ID > list[i-1].ID) {
+					t.Errorf("%s: %d (%s) after %d (%s)", p.Username, d.ID, d.DecisionOn, list[i-1].ID, list[i-1].DecisionOn)
+				}
+				out = append(out, d.ID)
+			}
+			return out
+		}
+		for _, user := range []string{"canbo", "thutruong1", "dangvien1"} {
+			p := f.who(t, user)
+			for _, flt := range []democracy.DisclosureFilter{{}, {UnitID: a.Node.ID}, {State: democracy.PostOverdue}, {Limit: 2, Offset: 1}} {
+				byPath := ids(p, flt)
+				restore := democracy.SetDisclosureListLarge(0)
+				byDate := ids(p, flt)
+				restore()
+				if fmt.Sprint(byPath) != fmt.Sprint(byDate) {
+					t.Errorf("%s %+v: by path %v, by date %v", user, flt, byPath, byDate)
+				}
+				if user == "thutruong1" && flt.UnitID != 0 && len(byPath) < 5 {
+					t.Errorf("the head lists %d of the agency's items, want at least the 5 made here", len(byPath))
+				}
+			}
+		}
 	})
 }
