@@ -511,3 +511,60 @@ func sortByNameKey(names []string) {
 		return bytes.Compare(org.NameKey(names[i]), org.NameKey(names[j])) < 0
 	})
 }
+
+// TestScopeOutsideSQL: the condition selects, among the units, exactly those the scope
+// does not contain, for scopes of nothing, the root, one unit, two units side by side and
+// a unit with another inside it — on both engines, whose path comparisons differ unless
+// the column says how.
+func TestScopeOutsideSQL(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		var all []string
+		rows, err := db.QueryContext(ctx, `SELECT path FROM units ORDER BY path`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, p)
+		}
+		rows.Close()
+		scopes := map[string]org.Scope{
+			"nothing": {}, "root": {Paths: []string{f.root.Path}}, "A1": {Paths: []string{f.a1.Path}},
+			"B and A":   (&org.Principal{Grants: []org.Grant{{UnitPath: f.b.Path, Role: org.RoleManager}, {UnitPath: f.a.Path, Role: org.RoleManager}}}).Scope(org.ViewInspection),
+			"A and A1x": (&org.Principal{Grants: []org.Grant{{UnitPath: f.a1x.Path, Role: org.RoleManager}, {UnitPath: f.a.Path, Role: org.RoleManager}}}).Scope(org.ViewInspection),
+		}
+		for name, sc := range scopes {
+			if sc.Empty() != (name == "nothing") {
+				t.Fatalf("%s: scope %v", name, sc.Paths)
+			}
+			cond, args := sc.OutsideSQL("path")
+			rows, err := db.QueryContext(ctx, `SELECT path FROM units WHERE `+cond+` ORDER BY path`, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for rows.Next() {
+				var p string
+				if err := rows.Scan(&p); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, p)
+			}
+			rows.Close()
+			var want []string
+			for _, p := range all {
+				if !sc.Contains(p) {
+					want = append(want, p)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s: outside %v, want %v", name, got, want)
+			}
+		}
+	})
+}

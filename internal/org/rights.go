@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -265,6 +266,31 @@ func (s Scope) SQL(col string) (string, []any) {
 	for _, p := range s.Paths {
 		parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
 		args = append(args, p, sqldb.PathEnd(p))
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
+}
+
+// OutsideSQL returns a condition on the path column col selecting every path outside
+// the scope, with its arguments: the ranges between the scope's subtrees, so that an
+// index on col reads only what lies outside (for a scope holding the whole tree,
+// nothing) instead of every row to drop those inside. An empty scope gives a condition
+// that is always true.
+func (s Scope) OutsideSQL(col string) (string, []any) {
+	if len(s.Paths) == 0 {
+		return "1 = 1", nil
+	}
+	paths := append([]string(nil), s.Paths...)
+	sort.Strings(paths)
+	parts := []string{col + " < ?"}
+	args := []any{paths[0]}
+	for i, p := range paths {
+		if i+1 < len(paths) {
+			parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
+			args = append(args, sqldb.PathEnd(p), paths[i+1])
+		} else {
+			parts = append(parts, col+" >= ?")
+			args = append(args, sqldb.PathEnd(p))
+		}
 	}
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
