@@ -835,6 +835,18 @@ func (s *ConferenceService) Conferences(ctx context.Context, p *org.Principal, f
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
+	if f.Year == 0 {
+		// Only the newest years that fill the page are sorted by name: the whole tree's
+		// 10.000 conferences were each joined to its unit and sorted for 200 (0,12 s).
+		from, err := s.pageYears(ctx, strings.Join(where, " AND "), args, f.Limit)
+		if err != nil {
+			return nil, err
+		}
+		if from != 0 {
+			where = append(where, "c.year >= ?")
+			args = append(args, from)
+		}
+	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT `+confCols+confFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.year DESC, u.name, c.id LIMIT `+strconv.Itoa(f.Limit), args...)
 	if err != nil {
 		return nil, apperr.Wrap("democracy.Conferences", err)
@@ -849,6 +861,27 @@ func (s *ConferenceService) Conferences(ctx context.Context, p *org.Principal, f
 		out = append(out, c)
 	}
 	return out, apperr.Wrap("democracy.Conferences", rows.Err())
+}
+
+// pageYears returns the oldest year a page of limit conferences (newest year first)
+// reaches among those where selects, or 0 when the page takes them all.
+func (s *ConferenceService) pageYears(ctx context.Context, where string, args []any, limit int) (int, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT c.year, COUNT(*) FROM conferences c WHERE `+where+` GROUP BY c.year ORDER BY c.year DESC`, args...)
+	if err != nil {
+		return 0, apperr.Wrap("democracy.Conferences", err)
+	}
+	defer rows.Close()
+	seen := 0
+	for rows.Next() {
+		var year, n int
+		if err := rows.Scan(&year, &n); err != nil {
+			return 0, apperr.Wrap("democracy.Conferences", err)
+		}
+		if seen += n; seen >= limit {
+			return year, nil
+		}
+	}
+	return 0, apperr.Wrap("democracy.Conferences", rows.Err())
 }
 
 // ManagedAgencies lists the agencies where p may plan a conference through its grants

@@ -3,6 +3,7 @@ package democracy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -317,3 +318,50 @@ func TestOverview(t *testing.T) {
 }
 
 func y0331(y int) string { return time.Date(y, 3, 31, 0, 0, 0, 0, time.UTC).Format("2006-01-02") }
+
+// TestConferenceListPages: a page of the list (newest year first, then by agency name)
+// is the start of the whole list whatever its length, so reading only the years that
+// fill the page leaves none out — for the upper committee and an agency's head.
+func TestConferenceListPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setupConf(t, db)
+		svc := f.svc
+		// Next year's conferences of two agencies beside the demo's year.
+		year := demo.ConferenceYear(f.o) + 1
+		for _, a := range f.o.Agencies[:2] {
+			if _, err := svc.CreateConference(f.ctx, f.who(t, "admin"), democracy.ConferenceInput{UnitID: a.Node.ID, Year: year, Place: "Hội trường"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, user := range []string{"canbo", "thutruong1"} {
+			p := f.who(t, user)
+			all, err := svc.Conferences(f.ctx, p, democracy.ConferenceFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			years := map[int]bool{}
+			for _, c := range all {
+				years[c.Year] = true
+			}
+			if user == "canbo" && len(years) < 2 {
+				t.Fatalf("the demo's conferences span %d year(s); the test needs two", len(years))
+			}
+			for k := 1; k <= len(all); k++ {
+				page, err := svc.Conferences(f.ctx, p, democracy.ConferenceFilter{Limit: k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got, want []int64
+				for _, c := range page {
+					got = append(got, c.ID)
+				}
+				for _, c := range all[:k] {
+					want = append(want, c.ID)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s, page of %d: %v, the list starts %v", user, k, got, want)
+				}
+			}
+		}
+	})
+}
