@@ -669,6 +669,11 @@ const confCols = `c.id, c.unit_id, c.unit_path, u.name, c.year, c.rule_id, c.due
 	c.status, c.resolution_no, c.issued_on, COALESCE(c.board_id, 0), c.created_at,
 	(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = c.id),
 	(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = c.id AND d.present = 1)`
+// confRowCols are confCols without the delegate counts, named for a query around them.
+const confRowCols = `c.id, c.unit_id, c.unit_path, u.name AS unit_name, c.year, c.rule_id, c.due_on, c.planned_on, c.held_on, c.place, c.delegate_mode,
+	COALESCE(c.chair_id, 0) AS chair_id, COALESCE(ch.full_name, '') AS chair_name, COALESCE(c.union_id, 0) AS union_id, COALESCE(un.name, '') AS union_name,
+	COALESCE(un.path, '') AS union_path, c.status, c.resolution_no, c.issued_on, COALESCE(c.board_id, 0) AS board_id, c.created_at`
+
 const confFrom = ` FROM conferences c JOIN units u ON u.id = c.unit_id LEFT JOIN people ch ON ch.id = c.chair_id LEFT JOIN units un ON un.id = c.union_id`
 
 func scanConference(sc interface{ Scan(...any) error }, c *Conference) error {
@@ -847,7 +852,13 @@ func (s *ConferenceService) Conferences(ctx context.Context, p *org.Principal, f
 			args = append(args, from)
 		}
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+confCols+confFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.year DESC, u.name, c.id LIMIT `+strconv.Itoa(f.Limit), args...)
+	// The delegates are counted for the page's rows only: SQLite computes a row's columns
+	// before it sorts, so counted inline they were counted for every row of the years read.
+	rows, err := s.DB.QueryContext(ctx, `SELECT x.*,
+		(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = x.id),
+		(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = x.id AND d.present = 1)
+		FROM (SELECT `+confRowCols+confFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.year DESC, u.name, c.id LIMIT `+strconv.Itoa(f.Limit)+`) x
+		ORDER BY x.year DESC, x.unit_name, x.id`, args...)
 	if err != nil {
 		return nil, apperr.Wrap("democracy.Conferences", err)
 	}

@@ -346,6 +346,25 @@ func TestConferenceListPages(t *testing.T) {
 			if user == "canbo" && len(years) < 2 {
 				t.Fatalf("the demo's conferences span %d year(s); the test needs two", len(years))
 			}
+			// Each row of the list is the conference as its own page reads it.
+			counted := 0
+			for _, c := range all {
+				one, err := svc.Conference(f.ctx, p, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				row := func(c democracy.Conference) string {
+					return fmt.Sprint(c.ID, c.UnitID, c.UnitPath, c.UnitName, c.Year, c.RuleID, c.DueOn, c.PlannedOn, c.HeldOn, c.Place, c.DelegateMode, c.ChairID, c.ChairName,
+						c.UnionID, c.UnionName, c.UnionPath, c.Status, c.ResolutionNo, c.IssuedOn, c.BoardID, c.CreatedAt, c.Delegates, c.Present)
+				}
+				if row(one) != row(c) {
+					t.Errorf("%s: listed as\n%+v\nits page reads\n%+v", user, c, one)
+				}
+				counted += c.Delegates
+			}
+			if user == "canbo" && counted == 0 {
+				t.Error("no delegates counted in the list")
+			}
 			for k := 1; k <= len(all); k++ {
 				page, err := svc.Conferences(f.ctx, p, democracy.ConferenceFilter{Limit: k})
 				if err != nil {
