@@ -669,6 +669,7 @@ const confCols = `c.id, c.unit_id, c.unit_path, u.name, c.year, c.rule_id, c.due
 	c.status, c.resolution_no, c.issued_on, COALESCE(c.board_id, 0), c.created_at,
 	(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = c.id),
 	(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = c.id AND d.present = 1)`
+
 // confRowCols are confCols without the delegate counts, named for a query around them.
 const confRowCols = `c.id, c.unit_id, c.unit_path, u.name AS unit_name, c.year, c.rule_id, c.due_on, c.planned_on, c.held_on, c.place, c.delegate_mode,
 	COALESCE(c.chair_id, 0) AS chair_id, COALESCE(ch.full_name, '') AS chair_name, COALESCE(c.union_id, 0) AS union_id, COALESCE(un.name, '') AS union_name,
