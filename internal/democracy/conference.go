@@ -670,11 +670,6 @@ const confCols = `c.id, c.unit_id, c.unit_path, u.name, c.year, c.rule_id, c.due
 	(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = c.id),
 	(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = c.id AND d.present = 1)`
 
-// confRowCols are confCols without the delegate counts, named for a query around them.
-const confRowCols = `c.id, c.unit_id, c.unit_path, u.name AS unit_name, c.year, c.rule_id, c.due_on, c.planned_on, c.held_on, c.place, c.delegate_mode,
-	COALESCE(c.chair_id, 0) AS chair_id, COALESCE(ch.full_name, '') AS chair_name, COALESCE(c.union_id, 0) AS union_id, COALESCE(un.name, '') AS union_name,
-	COALESCE(un.path, '') AS union_path, c.status, c.resolution_no, c.issued_on, COALESCE(c.board_id, 0) AS board_id, c.created_at`
-
 const confFrom = ` FROM conferences c JOIN units u ON u.id = c.unit_id LEFT JOIN people ch ON ch.id = c.chair_id LEFT JOIN units un ON un.id = c.union_id`
 
 func scanConference(sc interface{ Scan(...any) error }, c *Conference) error {
@@ -853,12 +848,18 @@ func (s *ConferenceService) Conferences(ctx context.Context, p *org.Principal, f
 			args = append(args, from)
 		}
 	}
-	// The delegates are counted for the page's rows only: SQLite computes a row's columns
-	// before it sorts, so counted inline they were counted for every row of the years read.
-	rows, err := s.DB.QueryContext(ctx, `SELECT x.*,
+	// The page's rows are chosen first from the conferences and their units' names; the
+	// chair, the trade union and the delegates are read for those rows only (SQLite
+	// computes a row's columns before it sorts: they were read for every row of the years).
+	rows, err := s.DB.QueryContext(ctx, `SELECT x.id, x.unit_id, x.unit_path, x.unit_name, x.year, x.rule_id, x.due_on, x.planned_on, x.held_on, x.place, x.delegate_mode,
+		COALESCE(x.chair_id, 0), COALESCE(ch.full_name, ''), COALESCE(x.union_id, 0), COALESCE(un.name, ''), COALESCE(un.path, ''),
+		x.status, x.resolution_no, x.issued_on, COALESCE(x.board_id, 0), x.created_at,
 		(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = x.id),
 		(SELECT COUNT(*) FROM conference_delegates d WHERE d.conference_id = x.id AND d.present = 1)
-		FROM (SELECT `+confRowCols+confFrom+` WHERE `+strings.Join(where, " AND ")+` ORDER BY c.year DESC, u.name, c.id LIMIT `+strconv.Itoa(f.Limit)+`) x
+		FROM (SELECT c.id, c.unit_id, c.unit_path, u.name AS unit_name, c.year, c.rule_id, c.due_on, c.planned_on, c.held_on, c.place, c.delegate_mode,
+			c.chair_id, c.union_id, c.status, c.resolution_no, c.issued_on, c.board_id, c.created_at
+			FROM conferences c JOIN units u ON u.id = c.unit_id WHERE `+strings.Join(where, " AND ")+` ORDER BY c.year DESC, u.name, c.id LIMIT `+strconv.Itoa(f.Limit)+`) x
+		LEFT JOIN people ch ON ch.id = x.chair_id LEFT JOIN units un ON un.id = x.union_id
 		ORDER BY x.year DESC, x.unit_name, x.id`, args...)
 	if err != nil {
 		return nil, apperr.Wrap("democracy.Conferences", err)
