@@ -397,3 +397,51 @@ func TestCompareMatrixTrainingReminders(t *testing.T) {
 		}
 	})
 }
+
+// TestFindPlansPages: the plans list (newest year first, then by unit) gives every page
+// length as the start of the whole list, each plan with its unit and signer, and a
+// document's filter keeps exactly the plans citing it — for the upper committee and an
+// agency's secretary.
+func TestFindPlansPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		var docID int64
+		if err := db.QueryRowContext(f.ctx, `SELECT document_id FROM plan_documents GROUP BY document_id ORDER BY COUNT(*) DESC, document_id LIMIT 1`).Scan(&docID); err != nil {
+			t.Fatal(err)
+		}
+		for _, user := range []string{"canbo", "bithu1"} {
+			p := f.who(t, user)
+			for _, flt := range []plan.PlanFilter{{}, {DocumentID: docID}} {
+				flt.Limit = 500
+				all, err := f.svc.FindPlans(f.ctx, p, flt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if user == "canbo" && len(all) < 2 {
+					t.Fatalf("%s %+v: %d plans; the test needs two", user, flt, len(all))
+				}
+				for i, x := range all {
+					if x.UnitName == "" || x.Title == "" {
+						t.Errorf("%s: plan %d listed without its unit or title: %+v", user, x.ID, x)
+					}
+					if i > 0 && (x.Year > all[i-1].Year || x.Year == all[i-1].Year && x.UnitPath < all[i-1].UnitPath) {
+						t.Errorf("%s: plan %d (%d %s) after %d (%d %s)", user, x.ID, x.Year, x.UnitPath, all[i-1].ID, all[i-1].Year, all[i-1].UnitPath)
+					}
+					if flt.DocumentID != 0 && f.count(t, `SELECT COUNT(*) FROM plan_documents WHERE plan_id = ? AND document_id = ?`, x.ID, docID) != 1 {
+						t.Errorf("%s: plan %d listed for document %d, which it does not cite", user, x.ID, docID)
+					}
+				}
+				for k := 1; k <= len(all); k++ {
+					flt.Limit = k
+					page, err := f.svc.FindPlans(f.ctx, p, flt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if fmt.Sprint(page) != fmt.Sprint(all[:k]) {
+						t.Errorf("%s %+v: page of %d differs from the start of the list", user, flt, k)
+					}
+				}
+			}
+		}
+	})
+}
