@@ -173,10 +173,7 @@ func (s *Service) CarryOver(ctx context.Context, p *org.Principal, recID int64, 
 		if _, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET carried = ? WHERE id = ?`, reason, recID); err != nil {
 			return apperr.Wrap(op, err)
 		}
-		after, err := readRecs(ctx, tx, `rc.id = ?`, recID)
-		if err != nil {
-			return err
-		}
+		after := changed(before, func(c *countedRec) { c.Carried = true })
 		if err := countRecs(ctx, tx, before, after); err != nil {
 			return err
 		}

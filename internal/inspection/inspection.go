@@ -75,11 +75,7 @@ func recommendationTaskChanged(ctx context.Context, tx *sqldb.Tx, taskID int64, 
 	if _, err := tx.ExecContext(ctx, `UPDATE inspection_recommendations SET task_status = ? WHERE task_id = ?`, status, taskID); err != nil {
 		return apperr.Wrap(op, err)
 	}
-	after, err := readRecs(ctx, tx, `rc.task_id = ?`, taskID)
-	if err != nil {
-		return err
-	}
-	return countRecs(ctx, tx, before, after)
+	return countRecs(ctx, tx, before, changed(before, func(c *countedRec) { c.Status = status }))
 }
 
 // ItemInput is one line of a programme.

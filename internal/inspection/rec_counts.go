@@ -67,6 +67,17 @@ func readRecs(ctx context.Context, tx *sqldb.Tx, cond string, args ...any) (map[
 	return out, apperr.Wrap("inspection.readRecs", rows.Err())
 }
 
+// changed returns the recommendations of m with f applied to each: the state after an
+// update whose new values the caller knows, without reading the rows again.
+func changed(m map[int64]countedRec, f func(*countedRec)) map[int64]countedRec {
+	out := make(map[int64]countedRec, len(m))
+	for id, c := range m {
+		f(&c)
+		out[id] = c
+	}
+	return out
+}
+
 // countRecs writes the difference between recommendations before and after a change
 // (absent before: new) in tx.
 func countRecs(ctx context.Context, tx *sqldb.Tx, before, after map[int64]countedRec) error {
