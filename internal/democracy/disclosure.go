@@ -914,14 +914,12 @@ func (s *DisclosureService) List(ctx context.Context, p *org.Principal, f Disclo
 	// migration 0747), stopping at the page: SQLite's planner took the path index and
 	// sorted the whole register, 0,56 s a page. PostgreSQL chooses so by itself; a small
 	// register is best read by its path, the planner's choice on both.
-	if s.DB.Dialect() == sqldb.SQLite {
-		n, err := s.DB.CountUpTo(ctx, disclosureListLarge+1, `disclosures d WHERE `+strings.Join(where, " AND "), args...)
-		if err != nil {
-			return nil, apperr.Wrap(op, err)
-		}
-		if n > disclosureListLarge {
-			from = strings.Replace(from, " FROM disclosures d ", " FROM disclosures d"+s.DB.IndexedBy("disclosures_decided")+" ", 1)
-		}
+	large, err := s.DB.HintNeeded(ctx, disclosureListLarge, `disclosures d WHERE `+strings.Join(where, " AND "), args...)
+	if err != nil {
+		return nil, apperr.Wrap(op, err)
+	}
+	if large {
+		from = strings.Replace(from, " FROM disclosures d ", " FROM disclosures d"+s.DB.IndexedBy("disclosures_decided")+" ", 1)
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT `+disclosureCols+from+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY d.decision_on DESC, d.id DESC LIMIT `+strconv.Itoa(f.Limit)+` OFFSET `+strconv.Itoa(max(f.Offset, 0)), args...)

@@ -64,31 +64,17 @@ func MoveDisclosureCounts(ctx context.Context, tx *sqldb.Tx, oldPrefix, newPrefi
 // each agency's items, then every level added into its parents. Used after danvan gen and
 // at start-up when the counters are missing.
 func RebuildDisclosureCounts(ctx context.Context, db *sqldb.DB) error {
-	err := db.Tx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM disclosure_counts`); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO disclosure_counts (unit_id, day, on_time, late, unposted)
-			SELECT unit_id, decision_on,
-				SUM(CASE WHEN posted_on <> '' AND posted_on <= due_on THEN 1 ELSE 0 END),
-				SUM(CASE WHEN posted_on > due_on THEN 1 ELSE 0 END),
-				SUM(CASE WHEN posted_on = '' THEN 1 ELSE 0 END)
-			FROM disclosures GROUP BY unit_id, decision_on`); err != nil {
-			return err
-		}
-		return disclosureCounts.RollUp(ctx, tx)
-	})
-	return apperr.Wrap("democracy.RebuildDisclosureCounts", err)
+	return disclosureCounts.Rebuild(ctx, db, `SELECT unit_id, decision_on,
+			SUM(CASE WHEN posted_on <> '' AND posted_on <= due_on THEN 1 ELSE 0 END),
+			SUM(CASE WHEN posted_on > due_on THEN 1 ELSE 0 END),
+			SUM(CASE WHEN posted_on = '' THEN 1 ELSE 0 END)
+		FROM disclosures GROUP BY unit_id, decision_on`)
 }
 
 // EnsureDisclosureCounts rebuilds the counters when items exist but the counters do not
 // (a database from before migration 0580).
 func EnsureDisclosureCounts(ctx context.Context, db *sqldb.DB) error {
-	missing, err := disclosureCounts.Missing(ctx, db, "disclosures")
-	if err != nil || !missing {
-		return err
-	}
-	return RebuildDisclosureCounts(ctx, db)
+	return disclosureCounts.Ensure(ctx, db, "disclosures", func(ctx context.Context) error { return RebuildDisclosureCounts(ctx, db) })
 }
 
 // readsWholeRegister reports whether p reads every item of the scope, posted or not, so

@@ -208,14 +208,8 @@ func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, toda
 	pts []figures.Point, idx map[string]int) error {
 	scope := figures.UnitID(q.Scope)
 	ids := append([]int64{scope}, figures.ChildIDs(q.Children)...)
-	args := []any{q.From, q.To}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	byUnit := map[string][]int64{}
-	if err := figures.Group(ctx, db, `SELECT unit_id, COALESCE(SUM(on_time), 0), COALESCE(SUM(late), 0), COALESCE(SUM(unposted), 0)
-		FROM disclosure_counts WHERE day >= ? AND day <= ? AND unit_id IN (`+figures.Placeholders(len(ids))+`) GROUP BY unit_id`, args, 3,
-		func(k string, v []int64) { byUnit[k] = v }); err != nil {
+	byUnit, err := disclosureCounts.Sums(ctx, db, q.From, q.To, ids)
+	if err != nil {
 		return err
 	}
 	// The not yet due, read as rows and counted here for the total, each child and the
@@ -252,22 +246,23 @@ func countedDisclosures(ctx context.Context, db *sqldb.DB, q figures.Query, toda
 		}
 		row[figDiscOnTime], row[figDiscLate], row[figDiscOverdue] = v[0], v[1], v[2]-row[figDiscOverdue]
 	}
-	put(total, byUnit[strconv.FormatInt(scope, 10)])
+	put(total, byUnit[scope])
 	for _, c := range q.Children {
 		if row := b.ByChild[c]; row != nil {
-			put(row, byUnit[strconv.FormatInt(figures.UnitID(c), 10)])
+			put(row, byUnit[figures.UnitID(c)])
 		}
 	}
 	if !q.Trend {
 		return nil
 	}
-	if err := figures.Group(ctx, db, `SELECT SUBSTR(day, 1, 7), COALESCE(SUM(on_time), 0), COALESCE(SUM(late), 0), COALESCE(SUM(unposted), 0)
-		FROM disclosure_counts WHERE unit_id = ? AND day >= ? AND day <= ? GROUP BY 1`, []any{scope, q.From, q.To}, 3, func(m string, v []int64) {
+	months, err := disclosureCounts.Trend(ctx, db, scope, q.From, q.To)
+	if err != nil {
+		return err
+	}
+	for m, v := range months {
 		if i, ok := idx[m]; ok {
 			copy(pts[i].Values[figDiscOnTime:], v)
 		}
-	}); err != nil {
-		return err
 	}
 	for m, n := range notDue {
 		if i, ok := idx[m]; ok {

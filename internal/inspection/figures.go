@@ -230,14 +230,8 @@ func (s *Service) countedRecommendations(ctx context.Context, q figures.Query, t
 	const op = "inspection.Figures"
 	scope := figures.UnitID(q.Scope)
 	ids := append([]int64{scope}, figures.ChildIDs(q.Children)...)
-	args := []any{q.From, q.To}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	byUnit := map[string][]int64{}
-	if err := figures.Group(ctx, s.DB, `SELECT unit_id, COALESCE(SUM(recs), 0), COALESCE(SUM(done), 0), COALESCE(SUM(pending), 0)
-		FROM recommendation_counts WHERE day >= ? AND day <= ? AND unit_id IN (`+figures.Placeholders(len(ids))+`) GROUP BY unit_id`, args, 3,
-		func(k string, v []int64) { byUnit[k] = v }); err != nil {
+	byUnit, err := recCounts.Sums(ctx, s.DB, q.From, q.To, ids)
+	if err != nil {
 		return err
 	}
 	put := func(row, v []int64) {
@@ -245,20 +239,21 @@ func (s *Service) countedRecommendations(ctx context.Context, q figures.Query, t
 			row[figRecs], row[figRecsDone], row[figRecsOverdue] = v[0], v[1], v[2]
 		}
 	}
-	put(vals, byUnit[strconv.FormatInt(scope, 10)])
+	put(vals, byUnit[scope])
 	for _, c := range q.Children {
 		if row := byChild[c]; row != nil {
-			put(row, byUnit[strconv.FormatInt(figures.UnitID(c), 10)])
+			put(row, byUnit[figures.UnitID(c)])
 		}
 	}
 	if q.Trend {
-		if err := figures.Group(ctx, s.DB, `SELECT SUBSTR(day, 1, 7), COALESCE(SUM(recs), 0), COALESCE(SUM(done), 0), COALESCE(SUM(pending), 0)
-			FROM recommendation_counts WHERE unit_id = ? AND day >= ? AND day <= ? GROUP BY 1`, []any{scope, q.From, q.To}, 3, func(m string, v []int64) {
+		months, err := recCounts.Trend(ctx, s.DB, scope, q.From, q.To)
+		if err != nil {
+			return err
+		}
+		for m, v := range months {
 			if i, ok := idx[m]; ok {
 				put(pts[i].Values, v)
 			}
-		}); err != nil {
-			return err
 		}
 	}
 	// The pending not yet due are taken off: few, the last weeks' conclusions.

@@ -223,7 +223,6 @@ func (s *Service) Programme(ctx context.Context, p *org.Principal, id int64) (Pr
 	return pr, nil
 }
 
-// roundSummaries lists rounds matching where (over r, i, pr), with their targets' names.
 // roundSummaries lists the rounds where says, the latest first; index, when not "", is
 // the index SQLite must read the rounds through.
 func (s *Service) roundSummaries(ctx context.Context, index, where string, args []any) ([]RoundSummary, error) {

@@ -107,29 +107,15 @@ func MoveRecommendationCounts(ctx context.Context, tx *sqldb.Tx, oldPrefix, newP
 // transaction: each target unit's, then every level added into its parents. Used after
 // danvan gen and at start-up when the counters are missing.
 func RebuildRecommendationCounts(ctx context.Context, db *sqldb.DB) error {
-	err := db.Tx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM recommendation_counts`); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO recommendation_counts (unit_id, day, recs, done, pending)
-			SELECT rc.target_id, r.conclusion_on, COUNT(*),
-				SUM(CASE WHEN rc.task_status = ? THEN 1 ELSE 0 END),
-				SUM(CASE WHEN rc.task_status <> ? AND rc.carried = '' THEN 1 ELSE 0 END)
-			FROM inspection_recommendations rc JOIN inspection_rounds r ON r.id = rc.round_id
-			GROUP BY rc.target_id, r.conclusion_on`, plan.StatusDone, plan.StatusDone); err != nil {
-			return err
-		}
-		return recCounts.RollUp(ctx, tx)
-	})
-	return apperr.Wrap("inspection.RebuildRecommendationCounts", err)
+	return recCounts.Rebuild(ctx, db, `SELECT rc.target_id, r.conclusion_on, COUNT(*),
+			SUM(CASE WHEN rc.task_status = ? THEN 1 ELSE 0 END),
+			SUM(CASE WHEN rc.task_status <> ? AND rc.carried = '' THEN 1 ELSE 0 END)
+		FROM inspection_recommendations rc JOIN inspection_rounds r ON r.id = rc.round_id
+		GROUP BY rc.target_id, r.conclusion_on`, plan.StatusDone, plan.StatusDone)
 }
 
 // EnsureRecommendationCounts rebuilds the counters when recommendations exist but the
 // counters do not (a database from before migration 0746).
 func EnsureRecommendationCounts(ctx context.Context, db *sqldb.DB) error {
-	missing, err := recCounts.Missing(ctx, db, "inspection_recommendations")
-	if err != nil || !missing {
-		return err
-	}
-	return RebuildRecommendationCounts(ctx, db)
+	return recCounts.Ensure(ctx, db, "inspection_recommendations", func(ctx context.Context) error { return RebuildRecommendationCounts(ctx, db) })
 }

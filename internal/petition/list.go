@@ -282,14 +282,12 @@ func (s *Service) Duplicates(ctx context.Context, p *org.Principal, sender Sende
 	if ck := ContentKey(content); len(ck) >= 20 {
 		probes = append(probes, probe{"p.content_key", "petitions_content_key", ck, "Nội dung gần như trùng khớp"})
 	}
-	// PostgreSQL takes no hint (and plans this well from its statistics): no count there.
 	large := false
-	if len(probes) > 0 && s.DB.Dialect() == sqldb.SQLite {
-		n, err := s.DB.CountUpTo(ctx, duplicateScopeLarge+1, `petitions p WHERE `+cond, cargs...)
-		if err != nil {
+	if len(probes) > 0 {
+		var err error
+		if large, err = s.DB.HintNeeded(ctx, duplicateScopeLarge, `petitions p WHERE `+cond, cargs...); err != nil {
 			return nil, apperr.Wrap("petition.Duplicates", err)
 		}
-		large = n > duplicateScopeLarge
 	}
 	seen := map[int64]int{}
 	var out []Duplicate

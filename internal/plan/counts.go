@@ -89,31 +89,17 @@ func MoveTaskCounts(ctx context.Context, tx *sqldb.Tx, oldPrefix, newPrefix stri
 // so a unit's rows are its whole subtree's. Used after bulk loads (danvan gen) and at
 // start-up when the counters are missing.
 func (s *Service) RebuildTaskCounts(ctx context.Context) error {
-	err := s.DB.Tx(ctx, func(tx *sqldb.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM task_counts`); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO task_counts (unit_id, day, started, started_open, done, done_on_time, due_active, due_open)
-			SELECT unit_id, day, SUM(a), SUM(b), SUM(c), SUM(d), SUM(e), SUM(f) FROM (
-				SELECT unit_id, start_on AS day, 1 AS a, CASE WHEN status <> 'done' THEN 1 ELSE 0 END AS b, 0 AS c, 0 AS d, 0 AS e, 0 AS f FROM tasks
-				UNION ALL
-				SELECT unit_id, done_on, 0, 0, 1, CASE WHEN submitted_on <= due_on THEN 1 ELSE 0 END, 0, 0 FROM tasks WHERE status = 'done'
-				UNION ALL
-				SELECT unit_id, due_on, 0, 0, 0, 0, CASE WHEN status IN ('open', 'doing') THEN 1 ELSE 0 END, 1 FROM tasks WHERE status <> 'done'
-			) x GROUP BY unit_id, day`); err != nil {
-			return err
-		}
-		return taskCounts.RollUp(ctx, tx)
-	})
-	return apperr.Wrap("plan.RebuildTaskCounts", err)
+	return taskCounts.Rebuild(ctx, s.DB, `SELECT unit_id, day, SUM(a), SUM(b), SUM(c), SUM(d), SUM(e), SUM(f) FROM (
+			SELECT unit_id, start_on AS day, 1 AS a, CASE WHEN status <> 'done' THEN 1 ELSE 0 END AS b, 0 AS c, 0 AS d, 0 AS e, 0 AS f FROM tasks
+			UNION ALL
+			SELECT unit_id, done_on, 0, 0, 1, CASE WHEN submitted_on <= due_on THEN 1 ELSE 0 END, 0, 0 FROM tasks WHERE status = 'done'
+			UNION ALL
+			SELECT unit_id, due_on, 0, 0, 0, 0, CASE WHEN status IN ('open', 'doing') THEN 1 ELSE 0 END, 1 FROM tasks WHERE status <> 'done'
+		) x GROUP BY unit_id, day`)
 }
 
 // EnsureTaskCounts rebuilds the counters when tasks exist but the counters do not (a
 // database from before migration 0204).
 func (s *Service) EnsureTaskCounts(ctx context.Context) error {
-	missing, err := taskCounts.Missing(ctx, s.DB, "tasks")
-	if err != nil || !missing {
-		return err
-	}
-	return s.RebuildTaskCounts(ctx)
+	return taskCounts.Ensure(ctx, s.DB, "tasks", s.RebuildTaskCounts)
 }

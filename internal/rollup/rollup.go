@@ -164,6 +164,98 @@ func (t Table) Missing(ctx context.Context, db *sqldb.DB, source string) (bool, 
 	return records > 0 && counted == 0, nil
 }
 
+// Rebuild recomputes the table in one transaction: its rows are emptied, own (a SELECT of
+// unit_id, day and the counter columns, grouped by both) fills each unit's own records,
+// and RollUp adds every level into its parents. Used after danvan gen and at start-up
+// when the counters are missing.
+func (t Table) Rebuild(ctx context.Context, db *sqldb.DB, own string, args ...any) error {
+	err := db.Tx(ctx, func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t.Name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t.Name+` (unit_id, day, `+t.cols()+`) `+own, args...); err != nil {
+			return err
+		}
+		return t.RollUp(ctx, tx)
+	})
+	return apperr.Wrap("rollup.Rebuild "+t.Name, err)
+}
+
+// Ensure runs rebuild when records exist (a row of source) but the table is empty: a
+// database from before the table's migration.
+func (t Table) Ensure(ctx context.Context, db *sqldb.DB, source string, rebuild func(context.Context) error) error {
+	missing, err := t.Missing(ctx, db, source)
+	if err != nil || !missing {
+		return err
+	}
+	return rebuild(ctx)
+}
+
+// Sums returns each unit's counters summed over the days from..to (inclusive), by unit
+// id; a unit without rows in the period is absent.
+func (t Table) Sums(ctx context.Context, db *sqldb.DB, from, to string, units []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(units) == 0 {
+		return out, nil
+	}
+	args := []any{from, to}
+	for _, id := range units {
+		args = append(args, id)
+	}
+	err := t.scan(ctx, db, `SELECT unit_id, `+t.sums()+` FROM `+t.Name+` WHERE day >= ? AND day <= ? AND unit_id IN (`+
+		sqldb.Placeholders(len(units))+`) GROUP BY unit_id`, args, func(key any, v []int64) {
+		if id, ok := key.(int64); ok {
+			out[id] = v
+		}
+	})
+	return out, err
+}
+
+// Trend returns a unit's counters summed by month ("2026-03") over the days from..to.
+func (t Table) Trend(ctx context.Context, db *sqldb.DB, unit int64, from, to string) (map[string][]int64, error) {
+	out := map[string][]int64{}
+	err := t.scan(ctx, db, `SELECT SUBSTR(day, 1, 7), `+t.sums()+` FROM `+t.Name+` WHERE unit_id = ? AND day >= ? AND day <= ? GROUP BY 1`,
+		[]any{unit, from, to}, func(key any, v []int64) {
+			switch k := key.(type) {
+			case string:
+				out[k] = v
+			case []byte:
+				out[string(k)] = v
+			}
+		})
+	return out, err
+}
+
+// scan reads rows of a key and the table's counters.
+func (t Table) scan(ctx context.Context, db *sqldb.DB, query string, args []any, put func(key any, v []int64)) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return apperr.Wrap("rollup.scan "+t.Name, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key any
+		v := make([]int64, len(t.Cols))
+		dest := []any{&key}
+		for i := range v {
+			dest = append(dest, &v[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return apperr.Wrap("rollup.scan "+t.Name, err)
+		}
+		put(key, v)
+	}
+	return apperr.Wrap("rollup.scan "+t.Name, rows.Err())
+}
+
+func (t Table) sums() string {
+	s := make([]string, len(t.Cols))
+	for i, c := range t.Cols {
+		s[i] = "COALESCE(SUM(" + c + "), 0)"
+	}
+	return strings.Join(s, ", ")
+}
+
 func (t Table) cols() string { return strings.Join(t.Cols, ", ") }
 
 func (t Table) upsert() string {

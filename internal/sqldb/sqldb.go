@@ -183,6 +183,19 @@ func (db *DB) CountUpTo(ctx context.Context, n int, from string, args ...any) (i
 	return got, err
 }
 
+// HintNeeded reports whether a query over "FROM from" should be given an index hint
+// (IndexedBy): on SQLite when from holds more than n rows, counted up to n+1, since its
+// planner's choice suits a small set but can sort a national one whole where an index
+// would stop at the page; never on PostgreSQL, which takes no hints and plans such
+// queries from its statistics.
+func (db *DB) HintNeeded(ctx context.Context, n int, from string, args ...any) (bool, error) {
+	if db.dialect != SQLite {
+		return false, nil
+	}
+	got, err := db.CountUpTo(ctx, n+1, from, args...)
+	return got > n, err
+}
+
 // IndexedBy returns the SQLite hint that makes a table read through the named index
 // (" INDEXED BY name"), or "" on PostgreSQL, which takes no hints: write the query so
 // that the index is its natural choice there.
