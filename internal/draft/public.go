@@ -2,6 +2,8 @@ package draft
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -43,6 +45,30 @@ func (s *Service) PublicRounds(ctx context.Context) ([]PublicRound, error) {
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// NextPublicChange returns the next instant after now at which a public round opens or
+// closes ("" when none will): until then the public rounds' states stay as they are.
+func (s *Service) NextPublicChange(ctx context.Context) (string, error) {
+	now := sqldb.FormatTime(s.DB.Now())
+	var next sql.NullString
+	err := s.DB.QueryRowContext(ctx, `SELECT MIN(CASE WHEN opens_at > ? THEN opens_at ELSE closes_at END) FROM draft_rounds
+		WHERE public = TRUE AND closes_at > ?`, now, now).Scan(&next)
+	return next.String, apperr.Wrap("draft.NextPublicChange", err)
+}
+
+// PublicRoundState returns what a public round's page shows of time: "upcoming", "open"
+// or "closed"; "" when there is no such public round.
+func (s *Service) PublicRoundState(ctx context.Context, roundID int64) (string, error) {
+	var r Round
+	err := s.DB.QueryRowContext(ctx, `SELECT opens_at, closes_at FROM draft_rounds WHERE id = ? AND public = TRUE`, roundID).Scan(&r.OpensAt, &r.ClosesAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", apperr.Wrap("draft.PublicRoundState", err)
+	}
+	return r.State(s.DB.Now()), nil
 }
 
 // PublicRoundByID returns a public round (open or closed) with its text and approved comments.

@@ -85,27 +85,21 @@ func (s *Service) PublicModel(ctx context.Context, id int64) (Model, error) {
 const honourCacheTTL = time.Minute
 
 type honourCache struct {
-	mu    sync.Mutex
-	at    time.Time
-	units [][2]string
-	years []int
-	gen   int64 // bumped when the board changes in this instance
+	mu      sync.Mutex
+	at      time.Time
+	units   [][2]string
+	years   []int
+	version string
 }
 
-// HonourGeneration changes whenever this instance changes the honour board (a round
-// decided), so caches of public pages can tell their copy is stale.
-func (s *Service) HonourGeneration() int64 {
-	s.honour.mu.Lock()
-	defer s.honour.mu.Unlock()
-	return s.honour.gen
-}
-
-// HonourFilters returns the units and years of the honour board's filters, cached for a minute.
-func (s *Service) HonourFilters(ctx context.Context) ([][2]string, []int, error) {
+// HonourFilters returns the units and years of the honour board's filters, kept while
+// version (what the board is made of, migration 0748: any instance's change moves it) is
+// the same, and for a minute at most.
+func (s *Service) HonourFilters(ctx context.Context, version string) ([][2]string, []int, error) {
 	c := &s.honour
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.at.IsZero() && time.Since(c.at) < honourCacheTTL {
+	if !c.at.IsZero() && time.Since(c.at) < honourCacheTTL && c.version == version {
 		return c.units, c.years, nil
 	}
 	units, err := s.HonourUnits(ctx)
@@ -116,7 +110,7 @@ func (s *Service) HonourFilters(ctx context.Context) ([][2]string, []int, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	c.units, c.years, c.at = units, years, time.Now()
+	c.units, c.years, c.at, c.version = units, years, time.Now(), version
 	return units, years, nil
 }
 
@@ -124,7 +118,6 @@ func (s *Service) HonourFilters(ctx context.Context) ([][2]string, []int, error)
 func (s *Service) forgetHonour() {
 	s.honour.mu.Lock()
 	s.honour.at = time.Time{}
-	s.honour.gen++
 	s.honour.mu.Unlock()
 }
 

@@ -58,6 +58,14 @@ func WithFormNonce(ctx context.Context, nonce string) context.Context {
 	return context.WithValue(ctx, nonceKey{}, &nonceState{nonce: nonce})
 }
 
+// NonceUsed reports whether a form nonce was claimed by a submission (so a page holding
+// it must not be revalidated: its form would be refused as a double submit).
+func (db *DB) NonceUsed(ctx context.Context, nonce string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM form_nonces WHERE nonce = ?`, nonce).Scan(&n)
+	return n > 0, err
+}
+
 func (db *DB) claimNonce(ctx context.Context, tx *Tx) (*nonceState, error) {
 	st, ok := ctx.Value(nonceKey{}).(*nonceState)
 	if !ok || st.claimed {

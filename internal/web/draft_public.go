@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/draft"
@@ -13,8 +14,29 @@ import (
 // comments held for moderation and shown once approved, submissions rate-limited per
 // address.
 func (s *Server) draftPublicRoutes() {
-	s.handle("GET /gop-y", s.publicRounds)
-	s.handle("GET /gop-y/{rid}", s.publicRound)
+	// The pages show public rounds, their approved comments, their drafts' titles, units and
+	// heads, and whether each is open.
+	pages := &publicPages{}
+	s.handle("GET /gop-y", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
+		tag, at, err := s.versionsTag(r.Context(), "consultation", "units")
+		if err != nil {
+			return "", at, err
+		}
+		next, err := s.Drafts.NextPublicChange(r.Context())
+		return tag + "-" + contentTag(next), at, err
+	}, s.publicRounds))
+	s.handle("GET /gop-y/{rid}", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
+		rid, err := pathID(r, "rid")
+		if err != nil {
+			return "", time.Time{}, nil
+		}
+		state, err := s.Drafts.PublicRoundState(r.Context(), rid)
+		if err != nil || state == "" {
+			return "", time.Time{}, err
+		}
+		tag, at, err := s.versionsTag(r.Context(), "consultation", "units")
+		return tag + "-" + state, at, err
+	}, s.publicRound))
 	s.handle("POST /gop-y/{rid}", s.publicComment)
 }
 

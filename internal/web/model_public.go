@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"danvan/internal/emulation"
@@ -17,9 +16,11 @@ import (
 )
 
 func (s *Server) modelPublicRoutes() {
-	c := &pageCache{ttl: time.Minute, gen: s.Models.HonourGeneration, pages: map[string]cachedPage{}}
-	s.handle("GET /vinh-danh", c.wrap(s.honourBoard))
-	s.handle("GET /vinh-danh/{id}", c.wrap(s.honourModel))
+	// The board shows honoured models, their photos and their units' names.
+	honour := func(r *http.Request) (string, time.Time, error) { return s.versionsTag(r.Context(), "honour", "units") }
+	pages := &publicPages{}
+	s.handle("GET /vinh-danh", s.cachedPublic(pages, honour, s.honourBoard))
+	s.handle("GET /vinh-danh/{id}", s.cachedPublic(pages, honour, s.honourModel))
 	s.handleAPI("GET /api/v1/public/models", s.apiPublicModels)
 }
 
@@ -35,57 +36,6 @@ type honourPage struct {
 	UnitID int64
 	Image  string
 	URL    string
-}
-
-// pageCache keeps the HTML of public pages for visitors without cookies for a minute:
-// the honour board changes only when a round is decided (which bumps gen in this instance;
-// other instances catch up within the minute). Signed-in staff always get a fresh page.
-type pageCache struct {
-	ttl   time.Duration
-	gen   func() int64
-	mu    sync.Mutex
-	pages map[string]cachedPage
-}
-
-type cachedPage struct {
-	body []byte
-	at   time.Time
-	gen  int64
-}
-
-const maxCachedPages = 2000
-
-func (c *pageCache) wrap(h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if !principal(r).IsZero() || r.Header.Get("Cookie") != "" {
-			// Staff, and visitors with a session (who may have a flash message waiting),
-			// get a fresh page.
-			return h(w, r)
-		}
-		key, gen := r.URL.RequestURI(), c.gen()
-		c.mu.Lock()
-		p, ok := c.pages[key]
-		c.mu.Unlock()
-		if ok && p.gen == gen && time.Since(p.at) < c.ttl {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Cache-Control", "public, max-age=60")
-			_, err := w.Write(p.body)
-			return err
-		}
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		if err := h(rec, r); err != nil {
-			return err
-		}
-		if rec.status == http.StatusOK {
-			c.mu.Lock()
-			if len(c.pages) >= maxCachedPages {
-				c.pages = map[string]cachedPage{}
-			}
-			c.pages[key] = cachedPage{body: rec.buf.Bytes(), at: time.Now(), gen: gen}
-			c.mu.Unlock()
-		}
-		return nil
-	}
 }
 
 // recorder passes a response through while keeping a copy of its body.
@@ -123,7 +73,11 @@ func (s *Server) honourBoard(w http.ResponseWriter, r *http.Request) error {
 	if f.Year != 0 {
 		pg.Title += " năm " + strconv.Itoa(f.Year)
 	}
-	if pg.Units, pg.Years, err = s.Models.HonourFilters(r.Context()); err != nil {
+	version, _, err := s.versionsTag(r.Context(), "honour", "units")
+	if err != nil {
+		return err
+	}
+	if pg.Units, pg.Years, err = s.Models.HonourFilters(r.Context(), version); err != nil {
 		return err
 	}
 	if next != 0 {

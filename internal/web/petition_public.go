@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/petition"
@@ -11,10 +12,21 @@ import (
 // petitionPublicRoutes are the citizens' pages: the portal, the submission form and the
 // tracking page, and the public JSON API. No account; rate-limited per address.
 func (s *Server) petitionPublicRoutes() {
-	s.handle("GET /cong-dan", s.publicPortal)
-	s.handle("GET /gui-don", s.publicSubmitForm)
+	pages := &publicPages{}
+	fixed := func(*http.Request) (string, time.Time, error) { return "f", time.Time{}, nil }
+	s.handle("GET /cong-dan", s.cachedPublic(pages, fixed, s.publicPortal))
+	// The form lists the receiving units.
+	s.handle("GET /gui-don", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
+		return s.versionsTag(r.Context(), "units")
+	}, s.publicSubmitForm))
 	s.handle("POST /gui-don", s.publicSubmit)
-	s.handle("GET /tra-cuu", s.publicTrack)
+	// The empty tracking form is kept; a lookup makes its own validator (publicTrack).
+	s.handle("GET /tra-cuu", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
+		if r.URL.RawQuery != "" {
+			return "", time.Time{}, nil
+		}
+		return "f", time.Time{}, nil
+	}, s.publicTrack))
 	s.handleAPI("POST /api/v1/public/petitions", s.apiPublicSubmit)
 	s.handleAPI("GET /api/v1/public/petitions/{code}", s.apiPublicTrack)
 }
@@ -129,5 +141,19 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusNotFound, "public/track", pg)
 	}
 	pg.Status = &st
+	// The answer's validator is what it shows (and the day, which its deadline is read
+	// against): a citizen checking again gets 304 until something happens to the petition.
+	// Private: the code is the citizen's.
+	if principal(r).IsZero() && r.Header.Get("Cookie") == "" {
+		etag := `"` + s.layoutTag + "-" + contentTag(st, s.DB.Now().Format("2006-01-02")) + `"`
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Vary", "Cookie")
+		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
+			w.Header().Set("Cache-Control", nonceCacheControl)
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		w = &cacheHeaderWriter{ResponseWriter: w, cc: nonceCacheControl}
+	}
 	return s.render(w, r, http.StatusOK, "public/track", pg)
 }

@@ -106,7 +106,7 @@ func (p Page) Value(field string) string {
 // page builds the common part of a page for a request.
 func (s *Server) page(r *http.Request, title, nav string, crumbs ...Crumb) Page {
 	p := Page{Title: title, Nav: nav, Crumbs: crumbs, User: principal(r), OrgName: s.cfg.OrgName,
-		FormNonce: newNonce(), RequestPath: r.URL.Path, Query: r.URL.Query().Get("q")}
+		FormNonce: formNonce(r), RequestPath: r.URL.Path, Query: r.URL.Query().Get("q")}
 	if p.OrgName == "" {
 		p.OrgName = "Đảng bộ Khối các cơ quan"
 	}

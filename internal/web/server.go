@@ -101,10 +101,12 @@ type Server struct {
 	// section not done by then is shown as such, with its list's link (search.go).
 	SearchBudget time.Duration
 
-	cfg      Config
-	mux      *http.ServeMux
-	views    *views
-	sessions *scs.SessionManager
+	cfg   Config
+	mux   *http.ServeMux
+	views *views
+	// layoutTag fingerprints the templates, static files and organisation name (public_cache.go).
+	layoutTag string
+	sessions  *scs.SessionManager
 	// principals are the signed-in principals loaded on this instance (principals.go).
 	principals principals
 	handler    http.Handler
@@ -148,7 +150,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if d.Imports == nil {
 		d.Imports = &peopleimport.Service{DB: d.DB}
 	}
-	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), views: v, sessions: sm, fileAccess: map[string]FileAccess{}}
+	s := &Server{Deps: d, cfg: cfg, mux: http.NewServeMux(), views: v, sessions: sm, fileAccess: map[string]FileAccess{},
+		layoutTag: layoutTagOf(cfg.OrgName)}
 	s.routes()
 	s.handler = s.chain(s.mux)
 	return s, nil

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"danvan/internal/apperr"
+	"danvan/internal/sqldb"
+)
+
+// The citizens' pages (the petition form, the tracking page, the honour board, the
+// consultations) are the product's busiest and cost the most to render for what they
+// are. Each has a validator made of the database's public versions (migration 0748) and
+// what else the page depends on (the day, a round's state); a visitor without cookies is
+// answered from the page rendered at that validator, and a browser that already holds it
+// gets 304. A page's form nonce (the double-submit guard) is not shared: the page is kept
+// with a placeholder that each answer fills with a fresh nonce, and that nonce is part of
+// the ETag, so a revalidation is 304 only while the nonce the browser holds is unused
+// (after a submission it gets a page with a new one).
+
+// publicValidator returns what a public page depends on, as a string that changes when
+// the page would, and when it last changed (zero when unknown). "" means: do not cache
+// this answer (it is rendered as usual).
+type publicValidator func(r *http.Request) (tag string, modified time.Time, err error)
+
+// placeholderNonce is rendered into kept pages in place of a form nonce; it is replaced
+// in every answer. Its length and alphabet are a real nonce's.
+const placeholderNonce = "0PUBLIC0PAGE0NONCE000000"
+
+type placeholderKey struct{}
+
+// formNonce is the nonce of a page being rendered for r: the placeholder when the page is
+// to be kept.
+func formNonce(r *http.Request) string {
+	if r.Context().Value(placeholderKey{}) != nil {
+		return placeholderNonce
+	}
+	return newNonce()
+}
+
+// publicPages keeps rendered public pages by address, each with its validator. Bounded:
+// past maxCachedPages it starts again empty.
+type publicPages struct {
+	mu    sync.Mutex
+	pages map[string]publicPage
+}
+
+type publicPage struct {
+	tag      string
+	body     []byte
+	hasNonce bool
+}
+
+func (c *publicPages) get(key, tag string) (publicPage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.pages[key]
+	return p, ok && p.tag == tag
+}
+
+func (c *publicPages) put(key string, p publicPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pages == nil || len(c.pages) >= maxCachedPages {
+		c.pages = map[string]publicPage{}
+	}
+	c.pages[key] = p
+}
+
+// maxCachedPages bounds each cache of rendered public pages.
+const maxCachedPages = 2000
+
+// publicCacheControl: a browser revalidates every time (a 304 costs one small read), so
+// a citizen sees an answer or a decision at once; a shared cache may keep a page without
+// a form for a minute. A page with a form nonce is private: shared, its nonce would make
+// the second citizen's submission look like the first one's double.
+const (
+	publicCacheControl = "public, max-age=0, must-revalidate, s-maxage=60"
+	nonceCacheControl  = "private, no-cache"
+)
+
+// cachedPublic answers a public page through its validator (see above). Signed-in users
+// and visitors with a cookie (a flash message may wait) get a fresh, private page.
+func (s *Server) cachedPublic(pages *publicPages, validate publicValidator, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if !principal(r).IsZero() || r.Header.Get("Cookie") != "" {
+			return h(&cacheHeaderWriter{ResponseWriter: w, cc: "private, no-store"}, r)
+		}
+		tag, modified, err := validate(r)
+		if err != nil {
+			return err
+		}
+		if tag == "" {
+			return h(w, r)
+		}
+		tag = s.layoutTag + "-" + tag
+		w.Header().Set("Vary", "Cookie")
+		key := r.URL.RequestURI()
+		p, kept := pages.get(key, tag)
+		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			if etag, ok := s.revalidate(r.Context(), inm, tag); ok {
+				w.Header().Set("ETag", etag)
+				w.Header().Set("Cache-Control", publicCacheControl)
+				if strings.Contains(etag, ".") {
+					w.Header().Set("Cache-Control", nonceCacheControl)
+				}
+				w.WriteHeader(http.StatusNotModified)
+				return nil
+			}
+		} else if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && kept && !p.hasNonce &&
+			!modified.IsZero() && !modified.Truncate(time.Second).After(ims) {
+			w.Header().Set("ETag", `"`+tag+`"`)
+			w.Header().Set("Cache-Control", publicCacheControl)
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		if !kept {
+			rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
+			if err := h(rec, r.WithContext(context.WithValue(r.Context(), placeholderKey{}, true))); err != nil {
+				return err
+			}
+			if rec.status != http.StatusOK {
+				rec.copyTo(w, func(b []byte) []byte { return bytes.ReplaceAll(b, []byte(placeholderNonce), []byte(newNonce())) })
+				return nil
+			}
+			p = publicPage{tag: tag, body: rec.buf.Bytes(), hasNonce: bytes.Contains(rec.buf.Bytes(), []byte(placeholderNonce))}
+			pages.put(key, p)
+		}
+		body, etag, cc := p.body, `"`+tag+`"`, publicCacheControl
+		if p.hasNonce {
+			nonce := newNonce()
+			body = bytes.ReplaceAll(body, []byte(placeholderNonce), []byte(nonce))
+			etag, cc = `"`+tag+"."+nonce+`"`, nonceCacheControl
+		} else if !modified.IsZero() {
+			w.Header().Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Cache-Control", cc)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, err = w.Write(body)
+		return err
+	}
+}
+
+// revalidate returns the ETag of If-None-Match that still holds: the validator's, with
+// the nonce of its form, if any, unused.
+func (s *Server) revalidate(ctx context.Context, inm, tag string) (string, bool) {
+	for _, t := range strings.Split(inm, ",") {
+		t = strings.Trim(strings.TrimPrefix(strings.TrimSpace(t), "W/"), `"`)
+		base, nonce, _ := strings.Cut(t, ".")
+		if base != tag {
+			continue
+		}
+		if nonce == "" {
+			return `"` + t + `"`, true
+		}
+		if used, err := s.DB.NonceUsed(ctx, nonce); err == nil && !used {
+			return `"` + t + `"`, true
+		}
+	}
+	return "", false
+}
+
+// bufferedWriter holds a whole answer, so a page to be kept is kept with its placeholder
+// and only its copies carry nonces.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	buf    bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header         { return b.header }
+func (b *bufferedWriter) WriteHeader(code int)        { b.status = code }
+func (b *bufferedWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
+
+// copyTo sends the held answer, its body passed through fill.
+func (b *bufferedWriter) copyTo(w http.ResponseWriter, fill func([]byte) []byte) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(fill(b.buf.Bytes()))
+}
+
+// publicVersions reads the public versions (migration 0748): three rows, by name.
+func (s *Server) publicVersions(ctx context.Context) (map[string]pubVersion, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT name, n, at FROM public_versions`)
+	if err != nil {
+		return nil, apperr.Wrap("web.publicVersions", err)
+	}
+	defer rows.Close()
+	out := make(map[string]pubVersion, 3)
+	for rows.Next() {
+		var name, at string
+		var v pubVersion
+		if err := rows.Scan(&name, &v.n, &at); err != nil {
+			return nil, apperr.Wrap("web.publicVersions", err)
+		}
+		v.at = sqldb.ParseTime(at)
+		out[name] = v
+	}
+	return out, apperr.Wrap("web.publicVersions", rows.Err())
+}
+
+type pubVersion struct {
+	n  int64
+	at time.Time
+}
+
+// versionsTag joins the named versions into a validator, with the latest change.
+func (s *Server) versionsTag(ctx context.Context, names ...string) (string, time.Time, error) {
+	vs, err := s.publicVersions(ctx)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	var b strings.Builder
+	var latest time.Time
+	for i, name := range names {
+		v := vs[name]
+		if i > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(name[:1])
+		b.WriteString(strconv.FormatInt(v.n, 10))
+		if v.at.After(latest) {
+			latest = v.at
+		}
+	}
+	return b.String(), latest, nil
+}
+
+// contentTag is a validator made of what an answer shows: a hash of its data.
+func contentTag(parts ...any) string {
+	h := sha256.New()
+	for _, p := range parts {
+		_ = json.NewEncoder(h).Encode(p)
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:12])
+}
+
+// layoutTagOf fingerprints what every page is rendered from besides its data: the
+// templates, the static files and the organisation's name, so a new release or a renamed
+// organisation changes every ETag.
+func layoutTagOf(orgName string) string {
+	h := sha256.New()
+	h.Write([]byte(orgName))
+	for _, fsys := range []fs.FS{templateFS, staticFS} {
+		_ = fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(fsys, path)
+			h.Write([]byte(path))
+			h.Write(b)
+			return err
+		})
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:6])
+}
