@@ -2,7 +2,7 @@
 # Load test for danvan pages, always next to a hello-world net/http handler measured in
 # the same run (the ceiling of this machine at this moment).
 #
-#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] [-p SERVER_PID] [-P PPROF_ADDR] BASE_URL USER PASSWORD PATH...
+#   scripts/load.sh [-r RUNS] [-d SECONDS] [-c CONCURRENCY] [-p SERVER_PID] [-P PPROF_ADDR] [-a] [-b FORM_FILE] [-H HEADER] BASE_URL USER PASSWORD PATH...
 #
 # Signs in as USER (form POST /login, like a browser), then for each of RUNS rounds runs
 # `hey` for SECONDS on the hello handler and on every PATH, and prints a Markdown table of
@@ -12,16 +12,21 @@
 # that figure moves much less than latency does. With -P (the server's --pprof-addr) it then
 # takes a CPU profile of the server under the same load for each PATH and prints where the
 # time goes (the cumulative share of danvan's own functions, the database, templates and
-# sessions). 127.0.0.1 only. Needs hey (Debian: hey).
+# sessions). With -a it does not sign in and sends no cookie: a citizen's first visit to
+# the public pages (USER and PASSWORD are then ignored). With -b it POSTs the urlencoded
+# form in FORM_FILE to every PATH (each answer a new record: the creation rate). -H adds a
+# header to every request (e.g. -a -H 'Cookie: x=1': a visitor whose pages are rendered
+# afresh, as they all were before the public pages were kept).
+# 127.0.0.1 only. Needs hey (Debian: hey).
 # Example:
 #   scripts/load.sh -r 3 -d 5 http://127.0.0.1:8080 admin "$PW" /units/1 '/people?unit=1' '/people?q=nguyen+van'
 set -euo pipefail
-runs=3 secs=5 conc=8 pid= pprof=
-while getopts r:d:c:p:P: o; do
-  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; p) pid=$OPTARG ;; P) pprof=$OPTARG ;; *) exit 2 ;; esac
+runs=3 secs=5 conc=8 pid= pprof= anon= form= extra=()
+while getopts r:d:c:p:P:ab:H: o; do
+  case $o in r) runs=$OPTARG ;; d) secs=$OPTARG ;; c) conc=$OPTARG ;; p) pid=$OPTARG ;; P) pprof=$OPTARG ;; a) anon=1 ;; b) form=$OPTARG ;; H) extra+=(-H "$OPTARG") ;; *) exit 2 ;; esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 4 ] || { sed -n '2,17p' "$0"; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,22p' "$0"; exit 2; }
 base=$1 user=$2 pass=$3
 shift 3
 case $base in http://127.0.0.1:*|http://localhost:*) ;; *) echo "load.sh: 127.0.0.1 only" >&2; exit 2 ;; esac
@@ -34,19 +39,27 @@ go build -o "$tmp/hello" "$here/hello"
 "$tmp/hello" -addr 127.0.0.1:18999 & hello_pid=$!
 for _ in $(seq 50); do curl -sf -o /dev/null http://127.0.0.1:18999/ && break; sleep 0.1; done
 
-cookie=$(curl -s -o /dev/null -D - --data-urlencode "username=$user" --data-urlencode "password=$pass" "$base/login" |
-  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(danvan_session=[^;]*\).*/\1/p' | tail -1)
-[ -n "$cookie" ] || { echo "load.sh: sign-in as $user failed" >&2; exit 1; }
+# args: what every hey of a danvan page gets besides its URL (the session, the form).
+args=()
+if [ -z "$anon" ]; then
+  cookie=$(curl -s -o /dev/null -D - --data-urlencode "username=$user" --data-urlencode "password=$pass" "$base/login" |
+    tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(danvan_session=[^;]*\).*/\1/p' | tail -1)
+  [ -n "$cookie" ] || { echo "load.sh: sign-in as $user failed" >&2; exit 1; }
+  args+=(-H "Cookie: $cookie")
+fi
+args+=("${extra[@]}")
+[ -z "$form" ] || args+=(-m POST -T application/x-www-form-urlencoded -D "$form")
 
 # cpu_ticks PID -> user+system clock ticks of a process so far
 cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 
-# measure URL PID -> "rps p50_ms p95_ms non2xx cpu_ms_per_request"
+# measure URL PID [HEY_ARGS...] -> "rps p50_ms p95_ms non2xx cpu_ms_per_request"
 measure() {
-  local out t0 t1
-  t0=$(cpu_ticks "$2")
-  out=$(hey -z "${secs}s" -c "$conc" -H "Cookie: $cookie" "$1")
-  t1=$(cpu_ticks "$2")
+  local out t0 t1 url=$1 p=$2
+  shift 2
+  t0=$(cpu_ticks "$p")
+  out=$(hey -z "${secs}s" -c "$conc" "$@" "$url")
+  t1=$(cpu_ticks "$p")
   awk -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '
     /Requests\/sec:/ {rps=$2}
     # hey 0.1.4 prints "50% in", newer builds print "50%% in": match both
@@ -61,7 +74,7 @@ targets=("http://127.0.0.1:18999/" )
 for p in "$@"; do targets+=("$base$p"); done
 for r in $(seq "$runs"); do
   for i in "${!targets[@]}"; do
-    if [ "$i" = 0 ]; then measure "${targets[$i]}" "$hello_pid"; else measure "${targets[$i]}" "$pid"; fi >>"$tmp/m$i"
+    if [ "$i" = 0 ]; then measure "${targets[$i]}" "$hello_pid"; else measure "${targets[$i]}" "$pid" "${args[@]}"; fi >>"$tmp/m$i"
   done
 done
 hello_rps=$(cut -d' ' -f1 "$tmp/m0" | median)
@@ -84,7 +97,7 @@ echo "Medians of $runs runs of ${secs} s at concurrency $conc, $(nproc) CPUs, $(
 if [ -n "$pprof" ]; then
   for i in "${!targets[@]}"; do
     [ "$i" = 0 ] && continue
-    hey -z "$((secs + 1))s" -c "$conc" -H "Cookie: $cookie" "${targets[$i]}" >/dev/null & load_pid=$!
+    hey -z "$((secs + 1))s" -c "$conc" "${args[@]}" "${targets[$i]}" >/dev/null & load_pid=$!
     curl -sf -o "$tmp/p$i.prof" "http://$pprof/debug/pprof/profile?seconds=$secs"
     wait "$load_pid"
     echo

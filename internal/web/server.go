@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -106,7 +107,9 @@ type Server struct {
 	views *views
 	// layoutTag fingerprints the templates, static files and organisation name (public_cache.go).
 	layoutTag string
-	sessions  *scs.SessionManager
+	// pubVersions keeps the public versions for a second (public_cache.go).
+	pubVersions versionCache
+	sessions    *scs.SessionManager
 	// principals are the signed-in principals loaded on this instance (principals.go).
 	principals principals
 	handler    http.Handler
@@ -191,6 +194,15 @@ func (s *Server) handleAPI(pattern string, h handlerFunc) {
 // the server answers (the authorisation matrix test walks them all).
 func (s *Server) route(pattern string, h http.Handler) {
 	s.patterns = append(s.patterns, pattern)
+	if !strings.HasPrefix(pattern, "GET ") {
+		// A write in this instance may change a public page: its kept versions are read
+		// again at the next request (public_cache.go).
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer s.pubVersions.forget()
+			inner.ServeHTTP(w, r)
+		})
+	}
 	s.mux.Handle(pattern, h)
 }
 
