@@ -63,4 +63,3 @@ func TestKeptPageGzip(t *testing.T) {
 		}
 	}
 }
-
