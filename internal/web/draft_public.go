@@ -4,10 +4,12 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"danvan/internal/apperr"
 	"danvan/internal/draft"
+	"danvan/internal/sqldb"
 )
 
 // draftPublicRoutes are the citizens' pages of public consultation rounds: no account,
@@ -17,13 +19,27 @@ func (s *Server) draftPublicRoutes() {
 	// The pages show public rounds, their approved comments, their drafts' titles, units and
 	// heads, and whether each is open.
 	pages := &publicPages{}
+	// The next opening or closing is read again only when the rounds changed or it passed.
+	var mu sync.Mutex
+	var nextOf, next string
 	s.handle("GET /gop-y", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
 		tag, at, err := s.versionsTag(r.Context(), "consultation", "units")
 		if err != nil {
 			return "", at, err
 		}
-		next, err := s.Drafts.NextPublicChange(r.Context())
-		return tag + "-" + contentTag(next), at, err
+		now := sqldb.FormatTime(s.DB.Now())
+		mu.Lock()
+		n, ok := next, nextOf == tag && (next == "" || now < next)
+		mu.Unlock()
+		if !ok {
+			if n, err = s.Drafts.NextPublicChange(r.Context()); err != nil {
+				return "", at, err
+			}
+			mu.Lock()
+			nextOf, next = tag, n
+			mu.Unlock()
+		}
+		return tag + "-" + contentTag(n), at, nil
 	}, s.publicRounds))
 	s.handle("GET /gop-y/{rid}", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
 		rid, err := pathID(r, "rid")

@@ -143,17 +143,27 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) error {
 	pg.Status = &st
 	// The answer's validator is what it shows (and the day, which its deadline is read
 	// against): a citizen checking again gets 304 until something happens to the petition.
-	// Private: the code is the citizen's.
-	if principal(r).IsZero() && r.Header.Get("Cookie") == "" {
-		etag := `"` + s.layoutTag + "-" + contentTag(st, s.DB.Now().Format("2006-01-02")) + `"`
-		w.Header().Set("ETag", etag)
-		w.Header().Set("Vary", "Cookie")
-		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, etag) {
-			w.Header().Set("Cache-Control", nonceCacheControl)
-			w.WriteHeader(http.StatusNotModified)
-			return nil
-		}
-		w = &cacheHeaderWriter{ResponseWriter: w, cc: nonceCacheControl}
+	// Private: the code is the citizen's. The rendered answer is kept at that validator.
+	if !principal(r).IsZero() || r.Header.Get("Cookie") != "" {
+		return s.render(w, r, http.StatusOK, "public/track", pg)
 	}
-	return s.render(w, r, http.StatusOK, "public/track", pg)
+	tag := s.layoutTag + "-" + contentTag(code, st, s.DB.Now().Format("2006-01-02"))
+	w.Header().Set("ETag", `"`+tag+`"`)
+	w.Header().Set("Vary", "Cookie")
+	w.Header().Set("Cache-Control", nonceCacheControl)
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, `"`+tag+`"`) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	key := r.URL.RequestURI()
+	p, ok := s.trackPages.get(key, tag)
+	if !ok {
+		rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
+		if err := s.render(rec, r, http.StatusOK, "public/track", pg); err != nil {
+			return err
+		}
+		p = keep(tag, rec.buf.Bytes())
+		s.trackPages.put(key, p)
+	}
+	return p.write(w, r, newNonce())
 }

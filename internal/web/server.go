@@ -109,7 +109,9 @@ type Server struct {
 	layoutTag string
 	// pubVersions keeps the public versions for a second (public_cache.go).
 	pubVersions versionCache
-	sessions    *scs.SessionManager
+	// trackPages keeps the rendered tracking answers by address and content (petition_public.go).
+	trackPages publicPages
+	sessions   *scs.SessionManager
 	// principals are the signed-in principals loaded on this instance (principals.go).
 	principals principals
 	handler    http.Handler
