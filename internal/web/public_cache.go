@@ -51,10 +51,12 @@ func formNonce(r *http.Request) string {
 }
 
 // publicPages keeps rendered public pages by address, each with its validator. Bounded:
-// past maxCachedPages it starts again empty.
+// past maxCachedPages pages or maxCachedBytes it starts again empty (a crawler walking
+// every page of the honour board must not grow the server's memory).
 type publicPages struct {
 	mu    sync.Mutex
 	pages map[string]publicPage
+	bytes int
 }
 
 type publicPage struct {
@@ -182,16 +184,30 @@ func (c *publicPages) get(key, tag string) (publicPage, bool) {
 }
 
 func (c *publicPages) put(key string, p publicPage) {
+	size := len(p.whole)
+	for i := range p.parts {
+		size += len(p.parts[i]) + len(p.gz[i])
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.pages == nil || len(c.pages) >= maxCachedPages {
-		c.pages = map[string]publicPage{}
+	if c.pages == nil || len(c.pages) >= maxCachedPages || c.bytes+size > maxCachedBytes {
+		c.pages, c.bytes = map[string]publicPage{}, 0
+	}
+	if old, ok := c.pages[key]; ok {
+		for i := range old.parts {
+			c.bytes -= len(old.parts[i]) + len(old.gz[i])
+		}
+		c.bytes -= len(old.whole)
 	}
 	c.pages[key] = p
+	c.bytes += size
 }
 
-// maxCachedPages bounds each cache of rendered public pages.
-const maxCachedPages = 2000
+// maxCachedPages and maxCachedBytes bound each cache of rendered public pages.
+const (
+	maxCachedPages = 2000
+	maxCachedBytes = 16 << 20
+)
 
 // publicCacheControl: a browser revalidates every time (a 304 costs one small read), so
 // a citizen sees an answer or a decision at once; a shared cache may keep a page without

@@ -63,3 +63,23 @@ func TestKeptPageGzip(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptPagesStayBounded: a crawler walking every page of the honour board keeps at
+// most maxCachedBytes of them.
+func TestKeptPagesStayBounded(t *testing.T) {
+	var c publicPages
+	page := keep("t", bytes.Repeat([]byte("<li>Mô hình “Dân vận khéo” số 12</li>\n"), 1500))
+	for i := 0; i < 2000; i++ {
+		c.put("/vinh-danh?before="+strconv.Itoa(i), page)
+		c.put("/vinh-danh?before="+strconv.Itoa(i), page) // the same address again counts once
+		if c.bytes > maxCachedBytes {
+			t.Fatalf("after %d pages: %d bytes kept", i+1, c.bytes)
+		}
+	}
+	if _, ok := c.get("/vinh-danh?before=1999", "t"); !ok {
+		t.Fatal("the newest page is not kept")
+	}
+	if len(c.pages) >= 2000 {
+		t.Fatalf("%d pages kept: the byte bound never applied", len(c.pages))
+	}
+}
