@@ -165,5 +165,5 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) error {
 		p = keep(tag, rec.buf.Bytes())
 		s.trackPages.put(key, p)
 	}
-	return p.write(w, r, newNonce())
+	return p.write(w, r, "") // no form on it
 }

@@ -91,10 +91,7 @@ func keep(tag string, body []byte) publicPage {
 func (p publicPage) write(w http.ResponseWriter, r *http.Request, nonce string) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Add("Vary", "Accept-Encoding")
-	size := len(nonce) * (len(p.parts) - 1)
-	for _, part := range p.parts {
-		size += len(part)
-	}
+	size := p.size(nonce)
 	if !acceptsGzip(r) {
 		w.Header().Set("Content-Length", strconv.Itoa(size))
 		if !p.hasNonce() {
@@ -121,12 +118,18 @@ func (p publicPage) write(w http.ResponseWriter, r *http.Request, nonce string) 
 	return err
 }
 
+// size is the length of the page with nonce in place of its placeholders.
+func (p publicPage) size(nonce string) int {
+	n := len(nonce) * (len(p.parts) - 1)
+	for _, part := range p.parts {
+		n += len(part)
+	}
+	return n
+}
+
 // gzip assembles the compressed answer with nonce in place of the placeholders.
 func (p publicPage) gzip(nonce string) []byte {
-	size := len(nonce) * (len(p.parts) - 1)
-	for _, part := range p.parts {
-		size += len(part)
-	}
+	size := p.size(nonce)
 	n := len(gzipHeader) + len(finalBlock) + 8 + (len(nonce)+5)*(len(p.parts)-1)
 	for _, g := range p.gz {
 		n += len(g)
