@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"danvan/internal/apperr"
@@ -23,7 +22,7 @@ import (
 // The GET pages are validated by the news version (newsCache): an unchanged page answers
 // 304, and a reverse proxy may keep it for a minute.
 func (s *Server) newsPublicRoutes() {
-	pages := &newsPages{pages: map[string]newsPage{}}
+	pages := &publicPages{}
 	cached := func(h handlerFunc) handlerFunc { return s.newsCache(pages, h) }
 	s.handle("GET /tin-tuc", cached(s.newsHome))
 	s.handle("GET /tin-tuc/chuyen-muc/{cat}", cached(s.newsHome))
@@ -49,7 +48,7 @@ func (s *Server) newsPublicRoutes() {
 // publication so a scheduled article's time changes it too), so the check costs two
 // indexed reads and no rendering. Signed-in users and visitors with a session cookie (a
 // flash message may wait) get a fresh, private page.
-func (s *Server) newsCache(pages *newsPages, h handlerFunc) handlerFunc {
+func (s *Server) newsCache(pages *publicPages, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if !principal(r).IsZero() || r.Header.Get("Cookie") != "" {
 			return h(&cacheHeaderWriter{ResponseWriter: w, cc: "private, no-store"}, r)
@@ -77,51 +76,18 @@ func (s *Server) newsCache(pages *newsPages, h handlerFunc) handlerFunc {
 		}
 		key := r.URL.RequestURI()
 		if p, ok := pages.get(key, tag); ok {
-			w.Header().Set("Content-Type", p.contentType)
 			w.Header().Set("Cache-Control", newsCacheControl)
-			_, err := w.Write(p.body)
-			return err
+			return p.write(w, r, "")
 		}
 		rec := &recorder{ResponseWriter: &cacheHeaderWriter{ResponseWriter: w, cc: newsCacheControl}, status: http.StatusOK}
 		if err := h(rec, r); err != nil {
 			return err
 		}
 		if rec.status == http.StatusOK {
-			pages.put(key, newsPage{tag: tag, body: rec.buf.Bytes(), contentType: w.Header().Get("Content-Type")})
+			pages.put(key, keepAs(tag, rec.buf.Bytes(), w.Header().Get("Content-Type")))
 		}
 		return nil
 	}
-}
-
-// newsPages keeps the rendered public news pages of visitors without cookies, each with
-// the version it was rendered at: a page is served again only while the version is the
-// same, so a change (in this instance at once, in others within the version's second)
-// renders it anew. Bounded: past maxCachedPages it starts again empty.
-type newsPages struct {
-	mu    sync.Mutex
-	pages map[string]newsPage
-}
-
-type newsPage struct {
-	tag         string
-	body        []byte
-	contentType string
-}
-
-func (c *newsPages) get(key, tag string) (newsPage, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p, ok := c.pages[key]
-	return p, ok && p.tag == tag
-}
-
-func (c *newsPages) put(key string, p newsPage) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.pages) >= maxCachedPages {
-		c.pages = map[string]newsPage{}
-	}
-	c.pages[key] = p
 }
 
 // newsCacheControl: a browser revalidates every time (a 304 costs two indexed reads and

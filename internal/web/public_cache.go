@@ -66,14 +66,20 @@ type publicPage struct {
 	parts [][]byte
 	gz    [][]byte
 	// whole is the gzip answer of a page without a form, made once.
-	whole []byte
+	whole       []byte
+	contentType string
 }
 
 func (p publicPage) hasNonce() bool { return len(p.parts) > 1 }
 
-// keep makes the kept form of a rendered page.
+// keep makes the kept form of a rendered HTML page.
 func keep(tag string, body []byte) publicPage {
-	p := publicPage{tag: tag, parts: bytes.Split(body, []byte(placeholderNonce))}
+	return keepAs(tag, body, "text/html; charset=utf-8")
+}
+
+// keepAs makes the kept form of an answer of any content type (the news feeds).
+func keepAs(tag string, body []byte, contentType string) publicPage {
+	p := publicPage{tag: tag, parts: bytes.Split(body, []byte(placeholderNonce)), contentType: contentType}
 	for _, part := range p.parts {
 		p.gz = append(p.gz, deflateSegment(part))
 	}
@@ -89,7 +95,7 @@ func keep(tag string, body []byte) publicPage {
 // them as a stored block, then an empty final block and gzip's trailer (CRC-32 and length
 // of the whole): valid DEFLATE (RFC 1951 §3.2.4), as a browser reads it.
 func (p publicPage) write(w http.ResponseWriter, r *http.Request, nonce string) error {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Type", p.contentType)
 	w.Header().Add("Vary", "Accept-Encoding")
 	size := p.size(nonce)
 	if !acceptsGzip(r) {
