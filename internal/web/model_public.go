@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"html"
 	"html/template"
@@ -36,20 +35,6 @@ type honourPage struct {
 	UnitID int64
 	Image  string
 	URL    string
-}
-
-// recorder passes a response through while keeping a copy of its body.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.buf.Write(b)
-	return r.ResponseWriter.Write(b)
 }
 
 func (s *Server) honourFilter(r *http.Request) emulation.PublicFilter {

@@ -19,11 +19,11 @@ import (
 
 // newsPublicRoutes are the news page of the public portal: the home, categories, articles
 // (with their print view), feeds, the sitemap, the pictures and the readers' two forms.
-// The GET pages are validated by the news version (newsCache): an unchanged page answers
-// 304, and a reverse proxy may keep it for a minute.
+// The GET pages are kept and validated by the news version (newsVersion, cachedPublic): an
+// unchanged page answers 304, and a reverse proxy may keep it for a minute.
 func (s *Server) newsPublicRoutes() {
 	pages := &publicPages{}
-	cached := func(h handlerFunc) handlerFunc { return s.newsCache(pages, h) }
+	cached := func(h handlerFunc) handlerFunc { return s.cachedPublic(pages, s.newsVersion, h) }
 	s.handle("GET /tin-tuc", cached(s.newsHome))
 	s.handle("GET /tin-tuc/chuyen-muc/{cat}", cached(s.newsHome))
 	s.handle("GET /tin-tuc/{slug}", cached(s.newsArticle))
@@ -43,57 +43,13 @@ func (s *Server) newsPublicRoutes() {
 	}
 }
 
-// newsCache answers conditional GETs of the news pages. The validator is the news
-// version (a counter bumped by every change shown in public, with the newest visible
-// publication so a scheduled article's time changes it too), so the check costs two
-// indexed reads and no rendering. Signed-in users and visitors with a session cookie (a
-// flash message may wait) get a fresh, private page.
-func (s *Server) newsCache(pages *publicPages, h handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if !principal(r).IsZero() || r.Header.Get("Cookie") != "" {
-			return h(&cacheHeaderWriter{ResponseWriter: w, cc: "private, no-store"}, r)
-		}
-		v, err := s.News.CurrentVersion(r.Context())
-		if err != nil {
-			return err
-		}
-		tag := v.Tag()
-		w.Header().Set("ETag", tag)
-		if !v.Modified.IsZero() {
-			w.Header().Set("Last-Modified", v.Modified.UTC().Format(http.TimeFormat))
-		}
-		w.Header().Set("Vary", "Cookie")
-		if inm := r.Header.Get("If-None-Match"); inm != "" {
-			if etagMatch(inm, tag) {
-				w.Header().Set("Cache-Control", newsCacheControl)
-				w.WriteHeader(http.StatusNotModified)
-				return nil
-			}
-		} else if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !v.Modified.IsZero() && !v.Modified.Truncate(time.Second).After(ims) {
-			w.Header().Set("Cache-Control", newsCacheControl)
-			w.WriteHeader(http.StatusNotModified)
-			return nil
-		}
-		key := r.URL.RequestURI()
-		if p, ok := pages.get(key, tag); ok {
-			w.Header().Set("Cache-Control", newsCacheControl)
-			return p.write(w, r, "")
-		}
-		rec := &recorder{ResponseWriter: &cacheHeaderWriter{ResponseWriter: w, cc: newsCacheControl}, status: http.StatusOK}
-		if err := h(rec, r); err != nil {
-			return err
-		}
-		if rec.status == http.StatusOK {
-			pages.put(key, keepAs(tag, rec.buf.Bytes(), w.Header().Get("Content-Type")))
-		}
-		return nil
-	}
+// newsVersion is the news pages' validator: the news version (a counter bumped by every
+// change shown in public, with the newest visible publication so a scheduled article's
+// time changes it too), two indexed reads kept for a second by the news service.
+func (s *Server) newsVersion(r *http.Request) (string, time.Time, error) {
+	v, err := s.News.CurrentVersion(r.Context())
+	return strings.Trim(v.Tag(), `"`), v.Modified, err
 }
-
-// newsCacheControl: a browser revalidates every time (a 304 costs two indexed reads and
-// no rendering), so a reader sees a correction or an answer at once; a shared proxy or
-// CDN may keep a page for a minute (s-maxage), so a change shows everywhere within it.
-const newsCacheControl = "public, max-age=0, must-revalidate, s-maxage=60"
 
 func etagMatch(header, tag string) bool {
 	for _, t := range strings.Split(header, ",") {

@@ -158,12 +158,12 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) error {
 	key := r.URL.RequestURI()
 	p, ok := s.trackPages.get(key, tag)
 	if !ok {
-		rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
-		if err := s.render(rec, r, http.StatusOK, "public/track", pg); err != nil {
+		var done bool
+		if p, done, err = s.trackPages.render(w, r, key, tag, func(w http.ResponseWriter, r *http.Request) error {
+			return s.render(w, r, http.StatusOK, "public/track", pg)
+		}); done || err != nil {
 			return err
 		}
-		p = keep(tag, rec.buf.Bytes())
-		s.trackPages.put(key, p)
 	}
 	return p.write(w, r, "") // no form on it
 }

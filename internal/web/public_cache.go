@@ -72,12 +72,7 @@ type publicPage struct {
 
 func (p publicPage) hasNonce() bool { return len(p.parts) > 1 }
 
-// keep makes the kept form of a rendered HTML page.
-func keep(tag string, body []byte) publicPage {
-	return keepAs(tag, body, "text/html; charset=utf-8")
-}
-
-// keepAs makes the kept form of an answer of any content type (the news feeds).
+// keepAs makes the kept form of an answer of any content type (the news feeds, the API).
 func keepAs(tag string, body []byte, contentType string) publicPage {
 	p := publicPage{tag: tag, parts: bytes.Split(body, []byte(placeholderNonce)), contentType: contentType}
 	for _, part := range p.parts {
@@ -95,7 +90,9 @@ func keepAs(tag string, body []byte, contentType string) publicPage {
 // them as a stored block, then an empty final block and gzip's trailer (CRC-32 and length
 // of the whole): valid DEFLATE (RFC 1951 §3.2.4), as a browser reads it.
 func (p publicPage) write(w http.ResponseWriter, r *http.Request, nonce string) error {
-	w.Header().Set("Content-Type", p.contentType)
+	if p.contentType != "" {
+		w.Header().Set("Content-Type", p.contentType)
+	}
 	w.Header().Add("Vary", "Accept-Encoding")
 	size := p.size(nonce)
 	if !acceptsGzip(r) {
@@ -104,14 +101,7 @@ func (p publicPage) write(w http.ResponseWriter, r *http.Request, nonce string) 
 			_, err := w.Write(p.parts[0])
 			return err
 		}
-		out := make([]byte, 0, size)
-		for i, part := range p.parts {
-			if i > 0 {
-				out = append(out, nonce...)
-			}
-			out = append(out, part...)
-		}
-		_, err := w.Write(out)
+		_, err := w.Write(bytes.Join(p.parts, []byte(nonce)))
 		return err
 	}
 	out := p.whole
@@ -192,21 +182,24 @@ func (c *publicPages) get(key, tag string) (publicPage, bool) {
 	return p, ok && p.tag == tag
 }
 
-func (c *publicPages) put(key string, p publicPage) {
-	size := len(p.whole)
+// bytes is the memory a kept page holds.
+func (p publicPage) bytes() int {
+	n := len(p.whole)
 	for i := range p.parts {
-		size += len(p.parts[i]) + len(p.gz[i])
+		n += len(p.parts[i]) + len(p.gz[i])
 	}
+	return n
+}
+
+func (c *publicPages) put(key string, p publicPage) {
+	size := p.bytes()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pages == nil || len(c.pages) >= maxCachedPages || c.bytes+size > maxCachedBytes {
 		c.pages, c.bytes = map[string]publicPage{}, 0
 	}
 	if old, ok := c.pages[key]; ok {
-		for i := range old.parts {
-			c.bytes -= len(old.parts[i]) + len(old.gz[i])
-		}
-		c.bytes -= len(old.whole)
+		c.bytes -= old.bytes()
 	}
 	c.pages[key] = p
 	c.bytes += size
@@ -263,16 +256,10 @@ func (s *Server) cachedPublic(pages *publicPages, validate publicValidator, h ha
 			return nil
 		}
 		if !kept {
-			rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
-			if err := h(rec, r.WithContext(context.WithValue(r.Context(), placeholderKey{}, true))); err != nil {
+			var done bool
+			if p, done, err = pages.render(w, r.WithContext(context.WithValue(r.Context(), placeholderKey{}, true)), key, tag, h); done || err != nil {
 				return err
 			}
-			if rec.status != http.StatusOK {
-				rec.copyTo(w, func(b []byte) []byte { return bytes.ReplaceAll(b, []byte(placeholderNonce), []byte(newNonce())) })
-				return nil
-			}
-			p = keep(tag, rec.buf.Bytes())
-			pages.put(key, p)
 		}
 		etag, cc, nonce := `"`+tag+`"`, publicCacheControl, ""
 		if p.hasNonce() {
@@ -304,6 +291,22 @@ func (s *Server) revalidate(ctx context.Context, inm, tag string) (string, bool)
 		}
 	}
 	return "", false
+}
+
+// render runs h into a buffer and keeps its answer at tag when it is a 200; any other
+// answer is sent as it is, each placeholder filled with a fresh nonce, and done is true.
+func (c *publicPages) render(w http.ResponseWriter, r *http.Request, key, tag string, h handlerFunc) (p publicPage, done bool, err error) {
+	rec := &bufferedWriter{header: http.Header{}, status: http.StatusOK}
+	if err := h(rec, r); err != nil {
+		return p, true, err
+	}
+	if rec.status != http.StatusOK {
+		rec.copyTo(w, func(b []byte) []byte { return bytes.ReplaceAll(b, []byte(placeholderNonce), []byte(newNonce())) })
+		return p, true, nil
+	}
+	p = keepAs(tag, rec.buf.Bytes(), rec.header.Get("Content-Type"))
+	c.put(key, p)
+	return p, false, nil
 }
 
 // bufferedWriter holds a whole answer, so a page to be kept is kept with its placeholder

@@ -23,7 +23,7 @@ func TestKeptPageGzip(t *testing.T) {
 		`<form><input name="form_nonce" value="` + placeholderNonce + `"></form>` + big,
 		placeholderNonce + big + placeholderNonce + "giữa" + placeholderNonce,
 	} {
-		p := keep("t", []byte(body))
+		p := keepAs("t", []byte(body), "text/html; charset=utf-8")
 		nonce := newNonce()
 		want := strings.ReplaceAll(body, placeholderNonce, nonce)
 		for _, enc := range []string{"gzip, deflate, br", "identity", "gzip;q=0"} {
@@ -68,7 +68,7 @@ func TestKeptPageGzip(t *testing.T) {
 // most maxCachedBytes of them.
 func TestKeptPagesStayBounded(t *testing.T) {
 	var c publicPages
-	page := keep("t", bytes.Repeat([]byte("<li>Mô hình “Dân vận khéo” số 12</li>\n"), 1500))
+	page := keepAs("t", bytes.Repeat([]byte("<li>Mô hình “Dân vận khéo” số 12</li>\n"), 1500), "text/html; charset=utf-8")
 	for i := 0; i < 2000; i++ {
 		c.put("/vinh-danh?before="+strconv.Itoa(i), page)
 		c.put("/vinh-danh?before="+strconv.Itoa(i), page) // the same address again counts once
