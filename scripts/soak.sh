@@ -2,7 +2,7 @@
 # Soak test: mixed traffic at a fraction of the measured capacity for many minutes, to show
 # that memory stays flat, nothing fails, and latency does not creep (issue 14).
 #
-#   scripts/soak.sh [-m MINUTES] [-f PERCENT] [-p SERVER_PID] BASE_URL USER PASSWORD TARGET...
+#   scripts/soak.sh [-m MINUTES] [-f PERCENT] [-p SERVER_PID] [-g PPROF_ADDR [-o DIR]] BASE_URL USER PASSWORD TARGET...
 #
 # A TARGET is a path for a GET ('/tasks?unit=2'), or 'POST PATH BODY' in one argument for a
 # form POST sent urlencoded ('POST /gop-y/3 name=An&contact=0912000111&body=...'; its redirect is
@@ -12,15 +12,19 @@
 # is the capacity. Then each target runs at PERCENT (default 50) of its own share of it, for
 # MINUTES (default 10) one-minute rounds. Each minute prints requests, requests/s, failures
 # (any answer but 2xx/3xx, and connection errors), the worst target's p50/p95/p99 and the
-# server's resident memory (RSS, sampled every 5 s from /proc; needs -p). A hello-world
+# server's resident memory (RSS, sampled every 5 s from /proc; needs -p). With -g (the
+# server's --pprof-addr) it also prints the Go heap live after a forced collection at the end
+# of each minute — RSS also holds SQLite's page caches, which fill as the data is read, so
+# the live heap is what tells a leak — and with -o it keeps the heap profile of each minute
+# there (heap-N.pb.gz; compare with go tool pprof -diff_base). A hello-world
 # handler is measured for 5 s first, as everywhere in docs/PERFORMANCE.md. Needs hey.
 set -euo pipefail
-minutes=10 percent=50 pid=
-while getopts m:f:p: o; do
-  case $o in m) minutes=$OPTARG ;; f) percent=$OPTARG ;; p) pid=$OPTARG ;; *) exit 2 ;; esac
+minutes=10 percent=50 pid= pprof= profdir=
+while getopts m:f:p:g:o: o; do
+  case $o in m) minutes=$OPTARG ;; f) percent=$OPTARG ;; p) pid=$OPTARG ;; g) pprof=$OPTARG ;; o) profdir=$OPTARG ;; *) exit 2 ;; esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 4 ] || { sed -n '2,15p' "$0"; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,20p' "$0"; exit 2; }
 base=$1 user=$2 pass=$3
 shift 3
 case $base in http://127.0.0.1:*|http://localhost:*) ;; *) echo "soak.sh: 127.0.0.1 only" >&2; exit 2 ;; esac
@@ -70,6 +74,16 @@ summary() {
     END {printf "%d %d %.2f %.2f %.2f\n", total, bad+0, p50, p95, p99}' "$1"
 }
 
+# live_heap_mb [N]: the Go heap in use after a forced collection, in MB (- without -g); with
+# -o, the heap profile is kept as heap-N.pb.gz first.
+live_heap_mb() {
+  [ -n "$pprof" ] || { echo -; return; }
+  if [ -n "$profdir" ] && [ -n "${1:-}" ]; then
+    mkdir -p "$profdir" && curl -sf -o "$profdir/heap-$1.pb.gz" "http://$pprof/debug/pprof/heap?gc=1" || true
+  fi
+  curl -sf "http://$pprof/debug/pprof/heap?gc=1&debug=1" | awk '/^# HeapInuse = / {printf "%.1f", $4/1048576}'
+}
+
 rss_mb() { [ -n "$pid" ] && awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/$pid/status" || echo -; }
 
 targets=("$@")
@@ -87,8 +101,10 @@ echo
 if [ -n "$pid" ]; then
   (while sleep 5; do echo "$(date +%s) $(rss_mb)"; done) >"$tmp/rss" & sampler=$!
 fi
-echo "| Minute | Requests | req/s | Failures | p50 ms (worst) | p95 ms (worst) | p99 ms (worst) | RSS MB (min–max) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "Go heap live before the soak: $(live_heap_mb 0) MB; RSS $(rss_mb) MB."
+echo
+echo "| Minute | Requests | req/s | Failures | p50 ms (worst) | p95 ms (worst) | p99 ms (worst) | RSS MB (min–max) | Go heap live MB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 total_bad=0
 for m in $(seq "$minutes"); do
   start=$(date +%s)
@@ -106,7 +122,7 @@ for m in $(seq "$minutes"); do
   if [ -n "$pid" ]; then
     rss=$(awk -v s="$start" '$1 >= s && $2 != "-" {if (min == "" || $2 < min) min = $2; if ($2 > max) max = $2} END {print min "–" max}' "$tmp/rss")
   fi
-  printf '| %d | %d | %d | %d | %.2f | %.2f | %.2f | %s |\n' "$m" "$reqs" $((reqs / 60)) "$bad" "$w50" "$w95" "$w99" "$rss"
+  printf '| %d | %d | %d | %d | %.2f | %.2f | %.2f | %s | %s |\n' "$m" "$reqs" $((reqs / 60)) "$bad" "$w50" "$w95" "$w99" "$rss" "$(live_heap_mb "$m")"
 done
 echo
 echo "$minutes minutes, ${#targets[@]} targets, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), ended $(date -u +%Y-%m-%dT%H:%MZ). Failures in all: $total_bad."

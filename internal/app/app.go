@@ -101,7 +101,7 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, er
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{})
+	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{CacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ func cmdMigrate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{})
+	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{CacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func cmdMigrate(ctx context.Context, env Env, args []string) error {
 }
 
 func openDB(ctx context.Context, cfg config.Config) (*sqldb.DB, error) {
-	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{})
+	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{CacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +282,7 @@ func cmdBackup(ctx context.Context, env Env, args []string) error {
 	if cfg.DatabaseURL != "" {
 		return errors.New("với PostgreSQL, hãy sao lưu bằng pg_dump (ví dụ: pg_dump -Fc -f danvan.dump \"$DANVAN_DATABASE_URL\")")
 	}
-	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{})
+	db, err := sqldb.Open(ctx, cfg.DatabaseURLOrFile(), sqldb.Options{CacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return err
 	}

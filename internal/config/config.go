@@ -24,6 +24,9 @@ type Config struct {
 	Demo         bool
 	DemoPassword string
 	PublicRate   int  // public submissions per address per minute; 0 lifts the limit
+	// SQLiteCacheMB is SQLite's page cache in MB for all its connections together (see
+	// sqldb.Options.CacheMB); 0 is sqldb.DefaultCacheMB.
+	SQLiteCacheMB int
 	Workers      bool // run background jobs in this process
 	// TrustedProxies lists the reverse proxies (addresses or CIDR blocks, comma-separated)
 	// whose X-Forwarded-For header is believed when finding a client's address; ""
@@ -111,6 +114,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string, out io.Writer)
 	fs.BoolVar(&c.Demo, "demo", envBool("DANVAN_DEMO"), "load the Vietnamese sample organisation and accounts (DANVAN_DEMO)")
 	fs.StringVar(&c.DemoPassword, "demo-password", env("DANVAN_DEMO_PASSWORD", ""), "password of the demo accounts; default: a random one printed in the log (DANVAN_DEMO_PASSWORD)")
 	fs.IntVar(&c.PublicRate, "public-rate", envInt("DANVAN_PUBLIC_RATE", 10), "public form submissions per address per minute; 0 lifts the limit (DANVAN_PUBLIC_RATE)")
+	fs.IntVar(&c.SQLiteCacheMB, "sqlite-cache-mb", envInt("DANVAN_SQLITE_CACHE_MB", 0), "SQLite's page cache in MB, all connections together; 0: the default (DANVAN_SQLITE_CACHE_MB)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("DANVAN_TRUSTED_PROXIES", DefaultTrustedProxies), "reverse proxies whose X-Forwarded-For is believed, comma-separated addresses or CIDR blocks; none trusts no proxy (DANVAN_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.Workers, "workers", env("DANVAN_WORKERS", "true") != "false", "run background jobs (reminders, mail) in this instance (DANVAN_WORKERS)")
 	return fs
@@ -121,6 +125,9 @@ func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "http
 
 // Validate checks values that flags cannot.
 func (c Config) Validate() error {
+	if c.SQLiteCacheMB < 0 {
+		return fmt.Errorf("config: --sqlite-cache-mb must be 0 (the default) or more")
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return fmt.Errorf("config: --database-url must start with postgres:// (SQLite needs no URL: it lives in --data)")
 	}

@@ -62,7 +62,16 @@ type Options struct {
 	Now func() time.Time
 	// MaxReadConns bounds the read pool (default 2×CPU-ish).
 	MaxReadConns int
+	// CacheMB is SQLite's page cache in MB, shared out among the connections: the writer
+	// gets a quarter, the readers split the rest (DefaultCacheMB when 0). Each connection
+	// keeps a cache of its own, so it is the pool's total, not a connection's, that shows in
+	// the server's memory; the pages not cached are read from the operating system's file
+	// cache. PostgreSQL ignores it.
+	CacheMB int
 }
+
+// DefaultCacheMB is the page cache of a SQLite database when Options.CacheMB is 0.
+const DefaultCacheMB = 288
 
 // IsPostgresURL reports whether a database URL names PostgreSQL.
 func IsPostgresURL(url string) bool {
@@ -100,8 +109,18 @@ func Open(ctx context.Context, url string, o Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqldb: create data folder: %w", err)
 	}
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=cache_size(-32000)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	n := o.MaxReadConns
+	if n <= 0 {
+		n = 8
+	}
+	cacheMB := o.CacheMB
+	if cacheMB <= 0 {
+		cacheMB = DefaultCacheMB
+	}
+	// cache_size with a minus sign is in KiB; at least SQLite's own default of 2 MB each.
+	writeKiB, readKiB := max(cacheMB*1024/4, 2000), max(cacheMB*1024*3/4/n, 2000)
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+fmt.Sprintf("&_pragma=cache_size(-%d)", writeKiB)+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: open sqlite: %w", err)
 	}
@@ -113,14 +132,10 @@ func Open(ctx context.Context, url string, o Options) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("sqldb: open sqlite %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+fmt.Sprintf("&_pragma=cache_size(-%d)", readKiB)+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("sqldb: open sqlite reader: %w", err)
-	}
-	n := o.MaxReadConns
-	if n <= 0 {
-		n = 8
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)

@@ -2,7 +2,9 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -127,4 +129,31 @@ func TestQueryPlanned(t *testing.T) {
 			rows.Close()
 		}
 	})
+}
+
+// The page cache is the pool's total, shared out: a quarter to the writer, the rest split
+// among the readers, each at least SQLite's own 2 MB — so the server's memory follows the
+// flag, whatever the number of connections.
+func TestSQLiteCacheIsSharedOut(t *testing.T) {
+	cacheKiB := func(pool *sql.DB) int {
+		var n int
+		if err := pool.QueryRowContext(context.Background(), `PRAGMA cache_size`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return -n // negative: KiB
+	}
+	for _, c := range []struct{ mb, readers, write, read int }{
+		{64, 4, 16384, 12288},
+		{0, 8, sqldb.DefaultCacheMB * 1024 / 4, sqldb.DefaultCacheMB * 1024 * 3 / 4 / 8},
+		{4, 8, 2000, 2000},
+	} {
+		db, err := sqldb.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqldb.Options{CacheMB: c.mb, MaxReadConns: c.readers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, r := cacheKiB(db.WritePool()), cacheKiB(db.ReadPool()); w != c.write || r != c.read {
+			t.Errorf("CacheMB %d, %d readers: writer %d KiB, reader %d KiB; want %d and %d", c.mb, c.readers, w, r, c.write, c.read)
+		}
+		db.Close()
+	}
 }
