@@ -447,3 +447,30 @@ func layoutTagOf(orgName string) string {
 	}
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:6])
 }
+
+// keptForTag keeps one value read for a version tag (versionsTag): it is read again only
+// when the tag moved, so a value every public answer needs costs one read per change of
+// the data behind it, on every instance.
+type keptForTag[T any] struct {
+	mu  sync.Mutex
+	tag string
+	v   T
+}
+
+func (k *keptForTag[T]) get(tag string, read func() (T, error)) (T, error) {
+	k.mu.Lock()
+	if k.tag == tag && tag != "" {
+		v := k.v
+		k.mu.Unlock()
+		return v, nil
+	}
+	k.mu.Unlock()
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	k.mu.Lock()
+	k.tag, k.v = tag, v
+	k.mu.Unlock()
+	return v, nil
+}

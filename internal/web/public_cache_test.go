@@ -97,6 +97,13 @@ func TestPublicPagesRevalidate(t *testing.T) {
 			if res.StatusCode != http.StatusOK || !strings.Contains(body, pg.text) || res.Header.Get("ETag") == tag {
 				t.Fatalf("%s after a change: %d, shows it %v, ETag %q (was %q)", pg.path, res.StatusCode, strings.Contains(body, pg.text), res.Header.Get("ETag"), tag)
 			}
+			if pg.path == "/gui-don" {
+				// The answer to a sent form lists the units from its own kept copy, which
+				// follows the same version.
+				if res, body := newClient(t, s).post("/gui-don", url.Values{}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, pg.text) {
+					t.Fatalf("a sent form's answer after a unit's change: %d, shows it %v", res.StatusCode, strings.Contains(body, pg.text))
+				}
+			}
 		}
 
 		// The form's nonce: each visitor has their own, and it is in the ETag.

@@ -109,6 +109,8 @@ type Server struct {
 	layoutTag string
 	// pubVersions keeps the public versions for a second (public_cache.go).
 	pubVersions versionCache
+	// receivingUnits keeps the petition form's list of receiving units (petition_public.go).
+	receivingUnits keptForTag[[]petition.Choice]
 	// trackPages keeps the rendered tracking answers by address and content (petition_public.go).
 	trackPages publicPages
 	sessions   *scs.SessionManager
