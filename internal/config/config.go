@@ -23,11 +23,11 @@ type Config struct {
 	OrgName      string
 	Demo         bool
 	DemoPassword string
-	PublicRate   int  // public submissions per address per minute; 0 lifts the limit
+	PublicRate   int // public submissions per address per minute; 0 lifts the limit
 	// SQLiteCacheMB is SQLite's page cache in MB for all its connections together (see
 	// sqldb.Options.CacheMB); 0 is sqldb.DefaultCacheMB.
 	SQLiteCacheMB int
-	Workers      bool // run background jobs in this process
+	Workers       bool // run background jobs in this process
 	// TrustedProxies lists the reverse proxies (addresses or CIDR blocks, comma-separated)
 	// whose X-Forwarded-For header is believed when finding a client's address; ""
 	// means DefaultTrustedProxies, "none" trusts no proxy.
