@@ -182,7 +182,7 @@ func crawlWith(t *testing.T, c *appClient, start string, limit int, downloads bo
 		}
 		for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
 			link := htmlUnescape(m[1])
-			if seen[link] || (skipLink(link) && !(downloads && isOfficeDownload(link))) {
+			if seen[link] || (skipLink(link) && !(downloads && isDownload(link))) {
 				continue
 			}
 			seen[link] = true
@@ -212,18 +212,16 @@ func htmlUnescape(s string) string {
 	return strings.NewReplacer("&amp;", "&", "&#43;", "+", "&#39;", "'", "&quot;", `"`).Replace(s)
 }
 
-// isOfficeDownload reports a link to a .docx, .xlsx or .pdf export.
-func isOfficeDownload(link string) bool {
-	p := link
-	if i := strings.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	return strings.HasSuffix(p, ".docx") || strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".pdf")
+// isDownload reports a link to a .docx, .xlsx or .pdf export.
+func isDownload(link string) bool {
+	p, _, _ := strings.Cut(link, "?")
+	return strings.HasSuffix(p, ".docx") || strings.HasSuffix(p, ".xlsx") || isPDFLink(link)
 }
 
 // isPDFLink reports a link to a PDF: a .pdf file or an export asked for as PDF.
 func isPDFLink(link string) bool {
-	return strings.HasSuffix(strings.SplitN(link, "?", 2)[0], ".pdf") || strings.Contains(link, "format=pdf")
+	p, q, _ := strings.Cut(link, "?")
+	return strings.HasSuffix(p, ".pdf") || strings.Contains(q, "format=pdf")
 }
 
 func havePDFText() bool {

@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"danvan/internal/apperr"
@@ -20,24 +19,16 @@ func (s *Server) draftPublicRoutes() {
 	// heads, and whether each is open.
 	pages := &publicPages{}
 	// The next opening or closing is read again only when the rounds changed or it passed.
-	var mu sync.Mutex
-	var nextOf, next string
+	var next keptForTag[string]
 	s.handle("GET /gop-y", s.cachedPublic(pages, func(r *http.Request) (string, time.Time, error) {
 		tag, at, err := s.versionsTag(r.Context(), "consultation", "units")
 		if err != nil {
 			return "", at, err
 		}
-		now := sqldb.FormatTime(s.DB.Now())
-		mu.Lock()
-		n, ok := next, nextOf == tag && (next == "" || now < next)
-		mu.Unlock()
-		if !ok {
-			if n, err = s.Drafts.NextPublicChange(r.Context()); err != nil {
-				return "", at, err
-			}
-			mu.Lock()
-			nextOf, next = tag, n
-			mu.Unlock()
+		n, err := next.get(tag, func(n string) bool { return n == "" || sqldb.FormatTime(s.DB.Now()) < n },
+			func() (string, error) { return s.Drafts.NextPublicChange(r.Context()) })
+		if err != nil {
+			return "", at, err
 		}
 		return tag + "-" + contentTag(n), at, nil
 	}, s.publicRounds))

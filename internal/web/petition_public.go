@@ -66,7 +66,7 @@ func (s *Server) submitPageFor(r *http.Request) (submitPage, error) {
 	if err != nil {
 		return pg, err
 	}
-	pg.Units, err = s.receivingUnits.get(tag, func() ([]petition.Choice, error) { return s.Petitions.ReceivingUnits(r.Context()) })
+	pg.Units, err = s.receivingUnits.get(tag, nil, func() ([]petition.Choice, error) { return s.Petitions.ReceivingUnits(r.Context()) })
 	return pg, err
 }
 

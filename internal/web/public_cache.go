@@ -449,7 +449,8 @@ func layoutTagOf(orgName string) string {
 }
 
 // keptForTag keeps one value read for a version tag (versionsTag): it is read again only
-// when the tag moved, so a value every public answer needs costs one read per change of
+// when the tag moved, or when fresh (if not nil) says the kept value has run out (a time it
+// names has passed), so a value every public answer needs costs one read per change of
 // the data behind it, on every instance.
 type keptForTag[T any] struct {
 	mu  sync.Mutex
@@ -457,9 +458,9 @@ type keptForTag[T any] struct {
 	v   T
 }
 
-func (k *keptForTag[T]) get(tag string, read func() (T, error)) (T, error) {
+func (k *keptForTag[T]) get(tag string, fresh func(T) bool, read func() (T, error)) (T, error) {
 	k.mu.Lock()
-	if k.tag == tag && tag != "" {
+	if k.tag == tag && tag != "" && (fresh == nil || fresh(k.v)) {
 		v := k.v
 		k.mu.Unlock()
 		return v, nil
